@@ -1,0 +1,51 @@
+// swift-tools-version:6.1
+// Tern: a Linkerd-compatible service mesh. Layout and dependency rules: DESIGN.md §3.
+// Dependencies point one way: executables → runtimes → adapters → domain.
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+]
+
+let package = Package(
+    name: "Tern",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tern", targets: ["tern"]),
+        .executable(name: "tern-proxy", targets: ["tern-proxy"]),
+        .executable(name: "tern-controller", targets: ["tern-controller"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Domain: shared vocabulary, no I/O.
+        .target(name: "TernCore", swiftSettings: swiftSettings),
+        // Resource models, YAML/JSON decoding, validation, cluster state.
+        .target(
+            name: "TernResources",
+            dependencies: ["TernCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        // Executables: thin, parse config and run.
+        .executableTarget(
+            name: "tern",
+            dependencies: [
+                "TernCore", "TernResources",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "tern-proxy", dependencies: ["TernCore"], swiftSettings: swiftSettings),
+        .executableTarget(name: "tern-controller", dependencies: ["TernCore"], swiftSettings: swiftSettings),
+        // Tests.
+        .testTarget(name: "TernCoreTests", dependencies: ["TernCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TernResourcesTests",
+            dependencies: ["TernResources", "TernCore"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,3 @@
+extension ModelCatalog {
+    public static let gatewayAPI: [any KubeResource.Type] = []
+}

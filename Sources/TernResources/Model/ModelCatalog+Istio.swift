@@ -1,0 +1,3 @@
+extension ModelCatalog {
+    public static let istio: [any KubeResource.Type] = []
+}

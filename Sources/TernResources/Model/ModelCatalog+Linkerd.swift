@@ -1,0 +1,3 @@
+extension ModelCatalog {
+    public static let linkerd: [any KubeResource.Type] = []
+}

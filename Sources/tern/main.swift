@@ -1,0 +1,2 @@
+import TernCore
+print("tern \(TernVersion.current)")
