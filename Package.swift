@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(name: "TernCoreTests", dependencies: ["TernCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TernResourcesTests",
-            dependencies: ["TernResources", "TernCore"],
+            dependencies: ["TernResources", "TernCore", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

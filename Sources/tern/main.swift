@@ -1,2 +1,0 @@
-import TernCore
-print("tern \(TernVersion.current)")
