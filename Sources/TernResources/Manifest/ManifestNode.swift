@@ -78,22 +78,26 @@ public struct ManifestNode: Hashable, Sendable {
         }
     }
 
-    /// Follows `path` from this node; returns the deepest node reached and whether all of the
-    /// path was found. Used to put a line number on a semantic error.
-    public func locate(_ path: FieldPath) -> (node: ManifestNode, complete: Bool) {
+    /// Follows `path` from this node; returns the deepest node reached, whether all of the
+    /// path was found, and the line to blame: the key's line for a mapping entry (so a missing
+    /// or malformed block value points at its key), the item's line for a list element.
+    public func locate(_ path: FieldPath) -> (node: ManifestNode, complete: Bool, line: Int) {
         var current = self
+        var line = self.line
         for c in path.components {
             switch (c, current.value) {
             case (.key(let k), .mapping(let entries)):
-                guard let next = entries.first(where: { $0.key == k }) else { return (current, false) }
+                guard let next = entries.first(where: { $0.key == k }) else { return (current, false, line) }
                 current = next.value
+                line = next.keyLine > 0 ? next.keyLine : next.value.line
             case (.index(let i), .sequence(let items)):
-                guard items.indices.contains(i) else { return (current, false) }
+                guard items.indices.contains(i) else { return (current, false, line) }
                 current = items[i]
+                line = current.line
             default:
-                return (current, false)
+                return (current, false, line)
             }
         }
-        return (current, true)
+        return (current, true, line)
     }
 }

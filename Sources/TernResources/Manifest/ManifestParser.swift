@@ -85,7 +85,13 @@ public struct ManifestParser: Sendable {
                  at: "apiVersion", line: apiVersion?.line)
             return
         }
-        decodeTyped(model, node: node, file: file, prefix: prefix, into: &result)
+        decodeTyped(model, node: model == Secret.self ? Self.withoutSecretValues(node) : node, file: file, prefix: prefix, into: &result)
+    }
+
+    /// A Secret's values never enter Tern's memory beyond the loader: only metadata is kept.
+    static func withoutSecretValues(_ node: ManifestNode) -> ManifestNode {
+        guard let entries = node.entries else { return node }
+        return ManifestNode(.mapping(entries.filter { $0.key != "data" && $0.key != "stringData" }), line: node.line)
     }
 
     private func decodeTyped<R: KubeResource>(_ model: R.Type, node: ManifestNode, file: String, prefix: FieldPath, into result: inout Result) {
@@ -100,7 +106,7 @@ public struct ManifestParser: Sendable {
             diagnostics += v.diagnostics.filter { d in
                 !badPaths.contains { bad in d.path == bad || d.path.hasPrefix(bad + ".") || d.path.hasPrefix(bad + "[") }
             }
-            if decodeDiagnostics.isEmpty {
+            if !diagnostics.contains(where: { $0.severity == .error }) {
                 result.objects.append(DecodedObject(resource: value, source: SourceLocation(file: file, line: node.line), raw: node))
             }
         }

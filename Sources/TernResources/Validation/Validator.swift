@@ -26,9 +26,8 @@ public struct Validator {
 
     private mutating func report(_ severity: Diagnostic.Severity, _ message: String, at key: String?) {
         let target = key.map { path.appending($0) } ?? path
-        let (node, complete) = root.locate(target)
-        // A missing field is reported on the line of the mapping that should hold it.
-        let line = complete ? node.line : (node.line > 0 ? node.line : root.line)
+        // A missing field is reported on the line of the key that should hold it.
+        let line = root.locate(target).line
         diagnostics.append(Diagnostic(severity: severity, file: file, line: line, path: target, message: message))
     }
 

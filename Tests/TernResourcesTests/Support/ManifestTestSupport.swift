@@ -7,7 +7,7 @@ enum ManifestTestSupport {
     static let parser = ManifestParser()
 
     /// Parses `yaml` and requires it to be valid; returns the objects.
-    static func valid(_ yaml: String, file: String = "test.yaml", sourceLocation: SourceLocation = #_sourceLocation) -> [DecodedObject] {
+    static func valid(_ yaml: String, file: String = "test.yaml", sourceLocation: Testing.SourceLocation = #_sourceLocation) -> [DecodedObject] {
         let result = parser.parse(text: yaml, file: file)
         #expect(result.diagnostics.isEmpty, "unexpected diagnostics: \(result.diagnostics.map(\.description))", sourceLocation: sourceLocation)
         return result.objects
@@ -21,7 +21,7 @@ enum ManifestTestSupport {
     /// Decodes the first object of `yaml` as `R`, encodes it back to YAML with Yams, parses that
     /// again and requires the two models to be equal. Returns the model.
     @discardableResult
-    static func roundTrip<R: KubeResource>(_ type: R.Type, _ yaml: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> R {
+    static func roundTrip<R: KubeResource>(_ type: R.Type, _ yaml: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> R {
         let first = try #require(valid(yaml, sourceLocation: sourceLocation).first?.as(R.self), "did not decode as \(R.self)", sourceLocation: sourceLocation)
         let encoded = try YAMLEncoder().encode(first)
         let again = parser.parse(text: encoded, file: "re-encoded.yaml")
