@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the system packages the test suite uses. Idempotent; safe to run on every CI start.
+set -euo pipefail
+
+packages=()
+need() { command -v "$1" >/dev/null 2>&1 || packages+=("$2"); }
+need curl curl
+need ip iproute2
+
+if [ ${#packages[@]} -gt 0 ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "install-test-deps: missing ${packages[*]} and not root; install them first" >&2
+        exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null
+    apt-get install -y -q --no-install-recommends "${packages[@]}" >/dev/null
+fi
