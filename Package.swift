@@ -40,6 +40,7 @@ let package = Package(
         .executableTarget(name: "tern-proxy", dependencies: ["TernCore"], swiftSettings: swiftSettings),
         .executableTarget(name: "tern-controller", dependencies: ["TernCore"], swiftSettings: swiftSettings),
         // Tests.
+        .testTarget(name: "TernCLITests", dependencies: ["tern"], swiftSettings: swiftSettings),
         .testTarget(name: "TernCoreTests", dependencies: ["TernCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TernResourcesTests",
