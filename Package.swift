@@ -28,6 +28,8 @@ let package = Package(
             dependencies: ["TernCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
+        // Pure decisions and the domain values control plane and proxy share. No NIO, no gRPC.
+        .target(name: "TernPolicy", dependencies: ["TernCore"], swiftSettings: swiftSettings),
         // Executables: thin, parse config and run.
         .executableTarget(
             name: "tern",
@@ -41,6 +43,7 @@ let package = Package(
         .executableTarget(name: "tern-controller", dependencies: ["TernCore"], swiftSettings: swiftSettings),
         // Tests.
         .testTarget(name: "TernCLITests", dependencies: ["tern"], swiftSettings: swiftSettings),
+        .testTarget(name: "TernPolicyTests", dependencies: ["TernPolicy", "TernCore"], swiftSettings: swiftSettings),
         .testTarget(name: "TernCoreTests", dependencies: ["TernCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TernResourcesTests",

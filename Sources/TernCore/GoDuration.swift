@@ -79,3 +79,18 @@ public struct GoDuration: Hashable, Sendable, Comparable, CustomStringConvertibl
         return "\(s)s"
     }
 }
+
+extension GoDuration: Codable {
+    /// Encoded as Go's text form, so policies read the same on the wire and in manifests.
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do { try self.init(parsing: text) } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\(error)"))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+}
