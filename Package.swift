@@ -30,6 +30,8 @@ let package = Package(
         ),
         // Pure decisions and the domain values control plane and proxy share. No NIO, no gRPC.
         .target(name: "TernPolicy", dependencies: ["TernCore"], swiftSettings: swiftSettings),
+        // The control plane: cluster indexes, identity/destination/policy servers.
+        .target(name: "TernControl", dependencies: ["TernCore", "TernPolicy", "TernResources"], swiftSettings: swiftSettings),
         // Executables: thin, parse config and run.
         .executableTarget(
             name: "tern",
@@ -44,6 +46,7 @@ let package = Package(
         // Tests.
         .testTarget(name: "TernCLITests", dependencies: ["tern"], swiftSettings: swiftSettings),
         .testTarget(name: "TernPolicyTests", dependencies: ["TernPolicy", "TernCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "TernControlTests", dependencies: ["TernControl", "TernPolicy", "TernResources", "TernCore"], swiftSettings: swiftSettings),
         .testTarget(name: "TernCoreTests", dependencies: ["TernCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TernResourcesTests",
