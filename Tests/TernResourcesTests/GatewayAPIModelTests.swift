@@ -1,0 +1,546 @@
+import Testing
+import Yams
+@testable import TernResources
+
+@Suite("Gateway API models")
+struct GatewayAPIModelTests {
+    typealias S = ManifestTestSupport
+
+    // MARK: Round trips (seed 000's manifests, indentation restored)
+
+    @Test("seed: ingress2gateway's Gateway")
+    func seedGateway() throws {
+        let gw = try S.roundTrip(GatewayAPI.Gateway.self, """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata:
+          name: faces-gateway
+          namespace: faces
+        spec:
+          gatewayClassName: istio # Edit for your gateway controller!
+          listeners:
+          - name: http-protocol-wildcard-ns-wildcard
+            port: 8080
+            protocol: HTTP
+        """)
+        #expect(gw.spec?.listeners?.first?.port == 8080)
+    }
+
+    @Test("seed: a URLRewrite route behind the Gateway")
+    func seedRewriteRoute() throws {
+        let route = try S.roundTrip(GatewayAPI.HTTPRoute.self, """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata:
+          name: faces-gui-idx-0-prefix-match
+          namespace: faces
+        spec:
+          parentRefs:
+          - group: gateway.networking.k8s.io
+            kind: Gateway
+            name: faces-gateway
+          rules:
+          - backendRefs:
+            - name: faces-gui
+              namespace: faces
+              weight: 0
+            filters:
+            - type: URLRewrite
+              urlRewrite:
+                path:
+                  replacePrefixMatch: /
+                  type: ReplacePrefixMatch
+            matches:
+            - path:
+                type: PathPrefix
+                value: /gui/
+        """)
+        #expect(route.spec?.rules?.first?.filters?.first?.urlRewrite?.path == .prefixMatch("/"))
+    }
+
+    @Test("seed: the GAMMA split Linkerd needs, and the delay route")
+    func seedMeshRoutes() throws {
+        let split = try S.roundTrip(GatewayAPI.HTTPRoute.self, """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata:
+          name: color-split-idx-0
+          namespace: faces
+        spec:
+          parentRefs:
+          - name: color
+            kind: Service
+            group: core
+            port: 80
+          rules:
+          - backendRefs:
+            - name: color
+              namespace: faces
+              weight: 50
+            - name: color2
+              namespace: faces
+              weight: 50
+        """)
+        #expect(split.spec?.parentRefs?.first?.isService == true)
+        try S.roundTrip(GatewayAPI.HTTPRoute.self, """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata:
+          name: smiley-delay-idx-0
+          namespace: faces
+        spec:
+          hostnames:
+          - smiley.faces.svc.cluster.local
+          rules:
+          - backendRefs:
+            - name: smiley
+              namespace: faces
+              weight: 0
+        """)
+    }
+
+    @Test("seed 002: a v1beta1 HTTPRoute with flow-style matches")
+    func seedV1beta1Route() throws {
+        let route = try S.roundTrip(GatewayAPI.HTTPRoute.self, """
+        apiVersion: gateway.networking.k8s.io/v1beta1
+        kind: HTTPRoute
+        metadata:
+          name: external-api
+        spec:
+          parentRefs:
+          - name: my-app
+          rules:
+          - matches:
+            - path: { type: PathPrefix, value: /api }
+            backendRefs:
+            - name: external-api
+              kind: Service
+              port: 443
+        """)
+        #expect(route.apiVersion == "gateway.networking.k8s.io/v1beta1")
+    }
+
+    @Test("an HTTPRoute using every match, filter and timeout field")
+    func fullHTTPRoute() throws {
+        try S.roundTrip(GatewayAPI.HTTPRoute.self, """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: web, namespace: faces}
+        spec:
+          parentRefs:
+          - {name: web, kind: Service, group: "", port: 80}
+          - {name: egress, kind: EgressNetwork, group: policy.linkerd.io, namespace: egress}
+          - {name: gw, sectionName: https, port: 443}
+          hostnames: [web.example.com, "*.example.com"]
+          rules:
+          - name: api
+            matches:
+            - path: {type: Exact, value: /api}
+              method: POST
+              headers:
+              - {name: x-canary, value: "true"}
+              - {type: RegularExpression, name: x-user, value: "^[a-z]+$"}
+              queryParams:
+              - {name: debug, value: "1"}
+            - path: {type: RegularExpression, value: "/v[0-9]+/.*"}
+            filters:
+            - type: RequestHeaderModifier
+              requestHeaderModifier:
+                set: [{name: x-route, value: api}]
+                add: [{name: x-seen, value: "1"}]
+                remove: [x-internal]
+            - type: ResponseHeaderModifier
+              responseHeaderModifier: {remove: [server]}
+            - type: RequestMirror
+              requestMirror:
+                backendRef: {name: shadow, port: 8080}
+                fraction: {numerator: 5, denominator: 1000}
+            backendRefs:
+            - name: web-v2
+              port: 80
+              weight: 10
+              filters:
+              - type: RequestHeaderModifier
+                requestHeaderModifier: {set: [{name: x-version, value: v2}]}
+            - {name: web, port: 80, weight: 90}
+            timeouts: {request: 10s, backendRequest: 2s}
+          - name: old
+            matches: [{path: {value: /old}}]
+            filters:
+            - type: RequestRedirect
+              requestRedirect: {scheme: https, hostname: new.example.com, port: 443, statusCode: 301, path: {type: ReplaceFullPath, replaceFullPath: /new}}
+          - filters:
+            - type: ExtensionRef
+              extensionRef: {group: example.com, kind: Fault, name: slow}
+            backendRefs: [{name: web, port: 80}]
+        """)
+    }
+
+    @Test("GRPCRoute at v1, v1beta1 and v1alpha2")
+    func grpcRoute() throws {
+        for version in ["v1", "v1beta1", "v1alpha2"] {
+            let route = try S.roundTrip(GatewayAPI.GRPCRoute.self, """
+            apiVersion: gateway.networking.k8s.io/\(version)
+            kind: GRPCRoute
+            metadata: {name: emoji, namespace: emojivoto}
+            spec:
+              parentRefs: [{name: emoji-svc, kind: Service, group: core, port: 8080}]
+              rules:
+              - matches:
+                - method: {service: emojivoto.v1.EmojiService, method: ListAll}
+                  headers: [{name: x-canary, value: "1"}]
+                - method: {type: RegularExpression, service: "emojivoto\\\\..*"}
+                filters:
+                - type: RequestHeaderModifier
+                  requestHeaderModifier: {add: [{name: x-grpc, value: "yes"}]}
+                backendRefs:
+                - {name: emoji-svc, port: 8080, weight: 1}
+            """)
+            #expect(route.spec?.rules?.first?.matches?.first?.method?.method == "ListAll")
+        }
+    }
+
+    @Test("TCPRoute and TLSRoute at v1alpha2")
+    func l4Routes() throws {
+        try S.roundTrip(GatewayAPI.TCPRoute.self, """
+        apiVersion: gateway.networking.k8s.io/v1alpha2
+        kind: TCPRoute
+        metadata: {name: db, namespace: data}
+        spec:
+          parentRefs: [{name: postgres, kind: Service, group: core, port: 5432}]
+          rules:
+          - backendRefs: [{name: postgres-primary, port: 5432}]
+        """)
+        let tls = try S.roundTrip(GatewayAPI.TLSRoute.self, """
+        apiVersion: gateway.networking.k8s.io/v1alpha2
+        kind: TLSRoute
+        metadata: {name: github, namespace: egress}
+        spec:
+          parentRefs: [{name: all-egress, kind: EgressNetwork, group: policy.linkerd.io, port: 443}]
+          hostnames: [api.github.com]
+          rules:
+          - backendRefs: [{name: all-egress, kind: EgressNetwork, group: policy.linkerd.io, port: 443}]
+        """)
+        #expect(tls.spec?.hostnames == ["api.github.com"])
+    }
+
+    @Test("Gateway v1beta1 with TLS listeners and allowed routes")
+    func tlsGateway() throws {
+        try S.roundTrip(GatewayAPI.Gateway.self, """
+        apiVersion: gateway.networking.k8s.io/v1beta1
+        kind: Gateway
+        metadata: {name: edge, namespace: ingress}
+        spec:
+          gatewayClassName: tern
+          addresses: [{value: 10.0.0.10}]
+          listeners:
+          - name: https
+            hostname: "*.example.com"
+            port: 443
+            protocol: HTTPS
+            tls:
+              mode: Terminate
+              certificateRefs: [{name: wildcard-cert}]
+            allowedRoutes:
+              namespaces:
+                from: Selector
+                selector: {matchLabels: {ingress: "true"}}
+              kinds: [{kind: HTTPRoute}, {group: gateway.networking.k8s.io, kind: GRPCRoute}]
+          - name: passthrough
+            port: 8443
+            protocol: TLS
+            tls: {mode: Passthrough}
+        """)
+    }
+
+    @Test("ReferenceGrant at v1beta1 and v1alpha2")
+    func referenceGrant() throws {
+        for version in ["v1beta1", "v1alpha2"] {
+            try S.roundTrip(GatewayAPI.ReferenceGrant.self, """
+            apiVersion: gateway.networking.k8s.io/\(version)
+            kind: ReferenceGrant
+            metadata: {name: allow-faces, namespace: backend}
+            spec:
+              from:
+              - {group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: faces}
+              to:
+              - {group: "", kind: Service}
+              - {group: "", kind: Service, name: color}
+            """)
+        }
+    }
+
+    @Test("models built in code encode with their preferred apiVersion")
+    func builtInCode() throws {
+        let route = GatewayAPI.HTTPRoute(
+            metadata: ObjectMeta(name: "color", namespace: "faces"),
+            spec: .init(parentRefs: [.init(group: "core", kind: "Service", name: "color", port: 80)],
+                        rules: [.init(matches: [.init(path: .init(type: .pathPrefix, value: "/"))],
+                                      backendRefs: [.init(name: "color", port: 80, weight: 50), .init(name: "color2", port: 80, weight: 50)],
+                                      timeouts: .init(request: "5s"))]))
+        #expect(route.apiVersion == "gateway.networking.k8s.io/v1")
+        let yaml = try YAMLEncoder().encode(route)
+        let decoded = try #require(S.valid(yaml).first?.as(GatewayAPI.HTTPRoute.self))
+        #expect(decoded == route)
+        #expect(GatewayAPI.TCPRoute(metadata: ObjectMeta(name: "t"), spec: .init()).apiVersion == "gateway.networking.k8s.io/v1alpha2")
+    }
+
+    // MARK: Invalid input
+
+    static let routeHeader = """
+    apiVersion: gateway.networking.k8s.io/v1
+    kind: HTTPRoute
+    metadata: {name: r, namespace: faces}
+    spec:
+    """
+
+    @Test("parent and backend kinds, names, ports and weights")
+    func badReferences() {
+        let errors = S.errors(Self.routeHeader + """
+
+          parentRefs:
+          - {name: color, kind: Deployment, group: apps}
+          - {name: Color_1, kind: Service, group: core, port: 0}
+          - {name: color, kind: Service, group: core, port: 0}
+          rules:
+          - backendRefs:
+            - {name: color, port: 70000, weight: -1}
+            - {name: color2, kind: ConfigMap}
+            - {name: color3, weight: 1000001}
+        """)
+        #expect(errors == [
+            "test.yaml:6: spec.parentRefs[0].kind: cannot refer to Deployment.apps here; expected one of: Gateway.gateway.networking.k8s.io, Service, EgressNetwork.policy.linkerd.io",
+            "test.yaml:7: spec.parentRefs[1].name: \"Color_1\" is not a valid object name (lowercase letters, digits, '-' and '.')",
+            "test.yaml:7: spec.parentRefs[1].port: expected a port number from 1 to 65535, got 0",
+            "test.yaml:8: spec.parentRefs[2].port: expected a port number from 1 to 65535, got 0",
+            "test.yaml:11: spec.rules[0].backendRefs[0].port: expected a port number from 1 to 65535, got 70000",
+            "test.yaml:11: spec.rules[0].backendRefs[0].weight: weight must be 0 or more, got -1",
+            "test.yaml:12: spec.rules[0].backendRefs[1].kind: cannot refer to ConfigMap here; expected one of: Service, EgressNetwork.policy.linkerd.io",
+            "test.yaml:13: spec.rules[0].backendRefs[2].weight: weight must be at most 1000000, got 1000001",
+        ], "\(errors)")
+    }
+
+    @Test("a parent listed twice")
+    func duplicateParent() {
+        let errors = S.errors(Self.routeHeader + """
+
+          parentRefs:
+          - {name: color, kind: Service, group: core}
+          - {name: color, kind: Service, group: core}
+        """)
+        #expect(errors == ["test.yaml:7: spec.parentRefs[1]: parent \"color\" is listed twice; each parent (and section or port) may appear once"], "\(errors)")
+    }
+
+    @Test("hostnames: the seed's bare \"*\", IPs, ports and upper case")
+    func badHostnames() {
+        let errors = S.errors(Self.routeHeader + """
+
+          hostnames:
+          - '*'
+          - 10.0.0.1
+          - web.example.com:80
+          - Web.example.com
+          - "*.example.com"
+        """)
+        let expected = "expected a hostname such as \"example.com\" or \"*.example.com\" (lowercase, no IP address or port), got"
+        #expect(errors == [
+            "test.yaml:6: spec.hostnames[0]: \"*\" is not a valid hostname; leave hostnames out to match every host",
+            "test.yaml:7: spec.hostnames[1]: \(expected) \"10.0.0.1\"",
+            "test.yaml:8: spec.hostnames[2]: \(expected) \"web.example.com:80\"",
+            "test.yaml:9: spec.hostnames[3]: \(expected) \"Web.example.com\"",
+        ], "\(errors)")
+    }
+
+    @Test("path, header and query matches")
+    func badMatches() {
+        let errors = S.errors(Self.routeHeader + """
+
+          rules:
+          - matches:
+            - path: {type: PathPrefix, value: api}
+            - path: {type: Exact, value: /a//b}
+            - path: {type: RegularExpression, value: "/(unclosed"}
+            - path: {type: Glob, value: /x}
+            - headers:
+              - {name: "bad header", value: x}
+              - {name: X-A, value: "1"}
+              - {name: x-a, value: "2"}
+              - {type: RegularExpression, name: x-b, value: "[z-a]"}
+              queryParams:
+              - {name: q}
+            - method: FETCH
+        """)
+        #expect(errors.contains("test.yaml:7: spec.rules[0].matches[0].path.value: path must start with \"/\", got \"api\""), "\(errors)")
+        #expect(errors.contains("test.yaml:8: spec.rules[0].matches[1].path.value: path \"/a//b\" must not contain \"//\""), "\(errors)")
+        #expect(errors.contains { $0.hasPrefix("test.yaml:9: spec.rules[0].matches[2].path.value: regular expression \"/(unclosed\" does not compile:") }, "\(errors)")
+        #expect(errors.contains("test.yaml:10: spec.rules[0].matches[3].path.type: expected one of \"Exact\", \"PathPrefix\", \"RegularExpression\", got \"Glob\""), "\(errors)")
+        #expect(errors.contains("test.yaml:12: spec.rules[0].matches[4].headers[0].name: expected a valid header name (letters, digits and !#$%&'*+-.^_`|~), got \"bad header\""), "\(errors)")
+        #expect(errors.contains("test.yaml:14: spec.rules[0].matches[4].headers[2].name: header \"x-a\" is matched twice in one match"), "\(errors)")
+        #expect(errors.contains { $0.hasPrefix("test.yaml:15: spec.rules[0].matches[4].headers[3].value: regular expression \"[z-a]\" does not compile:") }, "\(errors)")
+        #expect(errors.contains("test.yaml:17: spec.rules[0].matches[4].queryParams[0].value: required field \"value\" is missing"), "\(errors)")
+        #expect(errors.contains("test.yaml:18: spec.rules[0].matches[5].method: expected one of \"GET\", \"HEAD\", \"POST\", \"PUT\", \"DELETE\", \"CONNECT\", \"OPTIONS\", \"TRACE\", \"PATCH\", got \"FETCH\""), "\(errors)")
+        #expect(errors.count == 9, "\(errors)")
+    }
+
+    @Test("filters: config must match type, combinations, redirects and rewrites")
+    func badFilters() {
+        let errors = S.errors(Self.routeHeader + """
+
+          rules:
+          - matches: [{path: {type: Exact, value: /a}}]
+            filters:
+            - type: RequestHeaderModifier
+              urlRewrite: {hostname: x.example.com}
+            - type: URLRewrite
+              urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /b}}
+            - type: RequestRedirect
+              requestRedirect: {statusCode: 404, hostname: "*.example.com", path: {type: ReplaceFullPath}}
+            - type: RequestMirror
+              requestMirror: {backendRef: {name: shadow}, percent: 101, fraction: {numerator: 1}}
+            - type: ResponseHeaderModifier
+              responseHeaderModifier: {set: [{name: a, value: "1"}, {name: A, value: "2"}]}
+            backendRefs: [{name: web, port: 80}]
+        """)
+        #expect(errors == [
+            "test.yaml:7: spec.rules[0].filters: RequestRedirect and URLRewrite filters cannot be used together",
+            "test.yaml:8: spec.rules[0].filters[0].requestHeaderModifier: required field \"requestHeaderModifier\" is missing",
+            "test.yaml:9: spec.rules[0].filters[0].urlRewrite: urlRewrite must not be set when type is RequestHeaderModifier",
+            "test.yaml:11: spec.rules[0].filters[1].urlRewrite.path.type: ReplacePrefixMatch needs the rule to have exactly one match, with a PathPrefix path",
+            "test.yaml:13: spec.rules[0].filters[2].requestRedirect.hostname: expected a hostname such as \"example.com\" (no wildcard, IP address or port), got \"*.example.com\"",
+            "test.yaml:13: spec.rules[0].filters[2].requestRedirect.path.replaceFullPath: required field \"replaceFullPath\" is missing",
+            "test.yaml:13: spec.rules[0].filters[2].requestRedirect.statusCode: expected a redirect status code (301, 302, 303, 307 or 308), got 404",
+            "test.yaml:15: spec.rules[0].filters[3].requestMirror.fraction: set percent or fraction, not both",
+            "test.yaml:15: spec.rules[0].filters[3].requestMirror.percent: percent must be from 0 to 100, got 101",
+            "test.yaml:17: spec.rules[0].filters[4].responseHeaderModifier.set[1].name: header \"A\" appears twice in set",
+            "test.yaml:18: spec.rules[0].backendRefs: a RequestRedirect filter cannot be combined with backendRefs",
+        ], "\(errors)")
+    }
+
+    @Test("timeouts are durations and backendRequest fits in request")
+    func badTimeouts() {
+        let errors = S.errors(Self.routeHeader + """
+
+          rules:
+          - timeouts: {request: 5 seconds}
+          - timeouts: {request: 1s, backendRequest: 2s}
+          - timeouts: {request: 0s, backendRequest: 2s}
+        """)
+        #expect(errors.count == 2, "\(errors)")
+        #expect(errors.contains("test.yaml:6: spec.rules[0].timeouts.request: expected a duration such as 5s, 100ms or 1m30s, got \"5 seconds\": unknown unit \" seconds\" (use ns, us, ms, s, m or h)"), "\(errors)")
+        #expect(errors.contains("test.yaml:7: spec.rules[1].timeouts.backendRequest: backendRequest (2s) must not be longer than request (1s)"), "\(errors)")
+    }
+
+    @Test("rule names are unique")
+    func duplicateRuleNames() {
+        let errors = S.errors(Self.routeHeader + """
+
+          rules:
+          - name: a
+          - name: a
+          - name: Not_Valid
+        """)
+        #expect(errors == [
+            "test.yaml:7: spec.rules[1].name: rule name \"a\" is used twice in this route",
+            "test.yaml:8: spec.rules[2].name: \"Not_Valid\" is not a valid rule name (lowercase letters, digits, '-' and '.')",
+        ], "\(errors)")
+    }
+
+    @Test("GRPCRoute method matches and filter types")
+    func badGRPCRoute() {
+        let errors = S.errors("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GRPCRoute
+        metadata: {name: g}
+        spec:
+          rules:
+          - matches:
+            - method: {}
+            - method: {service: "bad service", method: "List-All"}
+            filters:
+            - type: URLRewrite
+              urlRewrite: {hostname: a.example.com}
+        """)
+        #expect(errors == [
+            "test.yaml:7: spec.rules[0].matches[0].method: set service, method or both",
+            "test.yaml:8: spec.rules[0].matches[1].method.method: expected a gRPC method name such as \"Check\", got \"List-All\"",
+            "test.yaml:8: spec.rules[0].matches[1].method.service: expected a fully qualified gRPC service name such as \"grpc.health.v1.Health\", got \"bad service\"",
+            "test.yaml:10: spec.rules[0].filters[0].type: GRPCRoute does not support URLRewrite filters; expected one of: RequestHeaderModifier, ResponseHeaderModifier, RequestMirror, ExtensionRef",
+        ], "\(errors)")
+    }
+
+    @Test("TCPRoute needs rules with backends and takes no filters; TLSRoute is v1alpha2 only")
+    func badL4Routes() {
+        let errors = S.errors("""
+        apiVersion: gateway.networking.k8s.io/v1alpha2
+        kind: TCPRoute
+        metadata: {name: t}
+        spec:
+          rules:
+          - backendRefs: []
+          - backendRefs:
+            - name: db
+              port: 5432
+              filters: [{type: RequestMirror, requestMirror: {backendRef: {name: x}}}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: TLSRoute
+        metadata: {name: t}
+        spec: {}
+        """)
+        #expect(errors == [
+            "test.yaml:6: spec.rules[0].backendRefs: must not be empty",
+            "test.yaml:10: spec.rules[1].backendRefs[0].filters: TCPRoute backends take no filters",
+            "test.yaml:12: apiVersion: TLSRoute is not served at gateway.networking.k8s.io/v1; Tern accepts gateway.networking.k8s.io/v1alpha2",
+        ], "\(errors)")
+    }
+
+    @Test("Gateway listeners: protocol, TLS, hostname, names and conflicts")
+    func badGateway() {
+        let errors = S.errors("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: g}
+        spec:
+          listeners:
+          - {name: a, port: 80, protocol: HTTP, tls: {mode: Terminate}}
+          - {name: a, port: 443, protocol: HTTPS}
+          - {name: c, port: 9000, protocol: TCP, hostname: db.example.com}
+          - {name: d, port: 8443, protocol: HTTPS, tls: {mode: Passthrough}}
+          - {name: e, port: 8443, protocol: HTTPS, tls: {certificateRefs: [{name: c, kind: ConfigMap}]}}
+          - {name: f, port: 81, protocol: QUIC}
+          - name: h
+            port: 82
+            protocol: HTTP
+            allowedRoutes: {namespaces: {from: Selector}, kinds: [{kind: Service}]}
+        """)
+        #expect(errors == [
+            "test.yaml:4: spec.gatewayClassName: required field \"gatewayClassName\" is missing",
+            "test.yaml:6: spec.listeners[0].tls: protocol HTTP takes no tls; use HTTPS or TLS",
+            "test.yaml:7: spec.listeners[1].name: listener name \"a\" is used twice",
+            "test.yaml:7: spec.listeners[1].tls: required field \"tls\" is missing",
+            "test.yaml:8: spec.listeners[2].hostname: protocol TCP takes no hostname",
+            "test.yaml:9: spec.listeners[3].tls.mode: an HTTPS listener terminates TLS; use protocol TLS for Passthrough",
+            "test.yaml:10: spec.listeners[4]: listener conflicts with \"d\": same port, protocol and hostname",
+            "test.yaml:10: spec.listeners[4].tls.certificateRefs[0].kind: cannot refer to ConfigMap here; expected one of: Secret",
+            "test.yaml:11: spec.listeners[5].protocol: expected one of HTTP, HTTPS, TLS, TCP, UDP or a domain-prefixed protocol such as \"example.com/proto\", got \"QUIC\"",
+            "test.yaml:15: spec.listeners[6].allowedRoutes.kinds[0].kind: cannot refer to Service.gateway.networking.k8s.io here; expected one of: HTTPRoute.gateway.networking.k8s.io, GRPCRoute.gateway.networking.k8s.io, TCPRoute.gateway.networking.k8s.io, TLSRoute.gateway.networking.k8s.io, UDPRoute.gateway.networking.k8s.io",
+            "test.yaml:15: spec.listeners[6].allowedRoutes.namespaces.selector: required field \"selector\" is missing",
+        ], "\(errors)")
+    }
+
+    @Test("ReferenceGrant needs from and to, with namespaces")
+    func badReferenceGrant() {
+        let errors = S.errors("""
+        apiVersion: gateway.networking.k8s.io/v1beta1
+        kind: ReferenceGrant
+        metadata: {name: g}
+        spec:
+          from: [{group: "", kind: HTTPRoute}]
+          to: []
+        """)
+        #expect(errors == [
+            "test.yaml:5: spec.from[0].namespace: required field \"namespace\" is missing",
+            "test.yaml:6: spec.to: must not be empty",
+        ], "\(errors)")
+    }
+}
