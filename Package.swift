@@ -18,6 +18,12 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Identity and mTLS (issue 3): TLS, X.509, gRPC identity service, lifecycle, logging.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // Domain: shared vocabulary, no I/O.
@@ -31,6 +37,20 @@ let package = Package(
         // Pure decisions and the domain values control plane and proxy share. No NIO, no gRPC.
         .target(name: "TernPolicy", dependencies: ["TernCore"], swiftSettings: swiftSettings),
         // The control plane: cluster indexes, identity/destination/policy servers.
+        // Workload identity: CA, CSR, leaf issuance, peer verification, NIOSSL contexts.
+        .target(
+            name: "TernTLS",
+            dependencies: [
+                "TernCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "TernControl", dependencies: ["TernCore", "TernPolicy", "TernResources"], swiftSettings: swiftSettings),
         // Executables: thin, parse config and run.
         .executableTarget(
