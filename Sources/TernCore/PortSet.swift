@@ -5,13 +5,13 @@ public struct PortSet: Sendable, Hashable {
     public init(ports: [Int]) { ranges = ports.map { $0...$0 } }
     public init(ranges: [ClosedRange<Int>]) { self.ranges = ranges }
 
-    /// Parses the annotation form; nil (with the bad part) when any element is not a port or range.
+    /// Parses the annotation form, or names the first element that is not a port or range.
     public static func parse(_ text: String) -> Result<PortSet, PortSetError> {
         var ranges: [ClosedRange<Int>] = []
         for raw in text.split(separator: ",") {
-            let part = raw.trimmingSpaces
+            let part = raw.withoutSurroundingSpaces
             if part.isEmpty { continue }
-            let bounds = part.split(separator: "-", maxSplits: 1).map { Int($0.trimmingSpaces) }
+            let bounds = part.split(separator: "-", maxSplits: 1).map { Int($0.withoutSurroundingSpaces) }
             guard bounds.count >= 1, bounds.allSatisfy({ $0 != nil && (1...65535).contains($0!) }) else { return .failure(PortSetError(part: String(part))) }
             let lo = bounds[0]!, hi = bounds.count == 2 ? bounds[1]! : lo
             guard lo <= hi else { return .failure(PortSetError(part: String(part))) }
@@ -30,7 +30,8 @@ public struct PortSetError: Error, Hashable, CustomStringConvertible {
 }
 
 extension Substring {
-    var trimmingSpaces: Substring {
+    /// Without leading and trailing spaces.
+    public var withoutSurroundingSpaces: Substring {
         var s = self
         while s.first == " " { s = s.dropFirst() }
         while s.last == " " { s = s.dropLast() }

@@ -66,3 +66,17 @@ struct StreamingTests {
         }
     }
 }
+
+@Suite("Streaming cancellation", .timeLimit(.minutes(1)))
+struct StreamingCancellationTests {
+    @Test("cancelling a reader waiting for a value ends its read with nil")
+    func cancelledReader() async {
+        let hub = WatchHub<String, Int>()
+        let watch = hub.watch("k") { 0 }
+        #expect(await watch.next() == 0)
+        let reader = Task { await watch.next() }
+        reader.cancel()
+        #expect(await reader.value == nil)
+        #expect(watch.mailbox.isClosed)
+    }
+}

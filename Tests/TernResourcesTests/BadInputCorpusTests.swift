@@ -222,3 +222,43 @@ struct BadInputCorpusTests {
         #expect(d == ["bad.yaml:11: items[1].spec.ports[0].port: expected a port number from 1 to 65535, got -1"])
     }
 }
+
+@Suite("Well-known annotations")
+struct AnnotationRuleTests {
+    @Test func badValuesAreReported() {
+        let errors = ManifestTestSupport.errors("""
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: faces
+          annotations:
+            config.linkerd.io/default-inbound-policy: all-authenticted
+            linkerd.io/inject: yes-please
+            config.linkerd.io/opaque-ports: "3306,http"
+            retry.linkerd.io/http: 5xx,teapot
+            timeout.linkerd.io/request: soon
+        """)
+        #expect(errors.contains("test.yaml:6: metadata.annotations[\"config.linkerd.io/default-inbound-policy\"]: expected one of \"all-unauthenticated\", \"all-authenticated\", \"cluster-unauthenticated\", \"cluster-authenticated\", \"deny\", \"audit\", got \"all-authenticted\""), "\(errors)")
+        #expect(errors.contains { $0.hasPrefix("test.yaml:7: metadata.annotations[\"linkerd.io/inject\"]: expected one of") }, "\(errors)")
+        #expect(errors.contains { $0.hasPrefix("test.yaml:8: metadata.annotations[\"config.linkerd.io/opaque-ports\"]: expected ports") }, "\(errors)")
+        #expect(errors.contains { $0.hasPrefix("test.yaml:9: metadata.annotations[\"retry.linkerd.io/http\"]: \"teapot\" is not a retry condition") }, "\(errors)")
+        #expect(errors.contains { $0.hasPrefix("test.yaml:10: metadata.annotations[\"timeout.linkerd.io/request\"]: expected a duration") }, "\(errors)")
+        #expect(errors.count == 5)
+    }
+
+    @Test func goodValuesPass() {
+        _ = ManifestTestSupport.valid("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+          annotations:
+            config.linkerd.io/opaque-ports: "3306, 4000-4100"
+            retry.linkerd.io/http: 5xx,gateway-error,429
+            retry.linkerd.io/limit: "3"
+            timeout.linkerd.io/request: 1m30s
+            balancer.linkerd.io/failure-accrual: consecutive
+        spec: {ports: [{port: 80}]}
+        """)
+    }
+}

@@ -33,19 +33,24 @@ public final class LatestValueMailbox<Value: Sendable>: Sendable {
         return !isClosed
     }
 
-    /// The next value; nil once closed and drained.
+    /// The next value; nil once closed and drained, or when the reading task is cancelled (a
+    /// cancelled reader closes the mailbox: its watcher is gone).
     public func next() async -> Value? {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Value?, Never>) in
-            let immediate: Value?? = state.withLock { s in
-                if let v = s.pending {
-                    s.pending = nil
-                    return .some(v)
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Value?, Never>) in
+                let immediate: Value?? = state.withLock { s in
+                    if let v = s.pending {
+                        s.pending = nil
+                        return .some(v)
+                    }
+                    if s.closed { return .some(nil) }
+                    s.waiter = continuation
+                    return .none
                 }
-                if s.closed { return .some(nil) }
-                s.waiter = continuation
-                return .none
+                if let immediate { continuation.resume(returning: immediate) }
             }
-            if let immediate { continuation.resume(returning: immediate) }
+        } onCancel: {
+            close()
         }
     }
 

@@ -179,17 +179,24 @@ public struct FailureAccrual: Hashable, Sendable, Codable {
     }
 }
 
-/// Tern's fault injection (docs/fault-injection.md): delay and/or abort a share of requests.
+/// Tern's fault injection (docs/fault-injection.md): delay and/or abort a share of requests,
+/// applied by the client's proxy after the route matched.
 public struct FaultInjection: Hashable, Sendable, Codable {
     public var delay: GoDuration?
+    /// 0–100.
     public var delayPercent: Double
+    /// HTTP status to answer with instead of forwarding.
     public var abortStatus: Int?
+    /// gRPC status code to answer gRPC requests with (trailers-only).
+    public var abortGRPCStatus: Int?
+    /// 0–100.
     public var abortPercent: Double
 
-    public init(delay: GoDuration? = nil, delayPercent: Double = 0, abortStatus: Int? = nil, abortPercent: Double = 0) {
+    public init(delay: GoDuration? = nil, delayPercent: Double = 100, abortStatus: Int? = nil, abortGRPCStatus: Int? = nil, abortPercent: Double = 100) {
         self.delay = delay
         self.delayPercent = delayPercent
         self.abortStatus = abortStatus
+        self.abortGRPCStatus = abortGRPCStatus
         self.abortPercent = abortPercent
     }
 }

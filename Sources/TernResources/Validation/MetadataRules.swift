@@ -29,6 +29,7 @@ enum MetadataRules {
                     for key in annotations.keys.sorted() where !KubernetesNames.isQualifiedName(key) {
                         v.error("\"\(key)\" is not a valid annotation key", at: key)
                     }
+                    AnnotationRules.validate(annotations, &v)
                 }
             }
         }
