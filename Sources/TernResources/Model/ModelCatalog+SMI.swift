@@ -1,3 +1,3 @@
 extension ModelCatalog {
-    public static let smi: [any KubeResource.Type] = []
+    public static let smi: [any KubeResource.Type] = [SMI.TrafficSplit.self]
 }

@@ -9,8 +9,7 @@ public enum GatewayAPI {
 
 extension GatewayAPI {
     /// Gateway API hostnames: a DNS name, optionally with a single leading `*.` wildcard label.
-    /// IP addresses and ports are not hostnames here, and `*` alone is not allowed (leaving the
-    /// list out is how a route matches every host).
+    /// IP addresses and ports are not hostnames here.
     static func isValidHostname(_ s: String) -> Bool {
         var name = Substring(s)
         if name.hasPrefix("*.") { name = name.dropFirst(2) }
@@ -34,12 +33,12 @@ extension GatewayAPI {
 }
 
 extension Validator {
-    /// Route and listener hostnames (see `GatewayAPI.isValidHostname`).
+    /// Route and listener hostnames (see `GatewayAPI.isValidHostname`). A bare `*` is outside
+    /// Gateway API's pattern, but ingress2gateway emits it (seed 000) and its meaning is plain:
+    /// every host, as if hostnames were left out — so Tern accepts it.
     mutating func gatewayHostname(_ value: String?, at key: String?) {
-        guard let value else { return }
-        if value == "*" {
-            error("\"*\" is not a valid hostname; leave hostnames out to match every host", at: key)
-        } else if !GatewayAPI.isValidHostname(value) {
+        guard let value, value != "*" else { return }
+        if !GatewayAPI.isValidHostname(value) {
             error("expected a hostname such as \"example.com\" or \"*.example.com\" (lowercase, no IP address or port), got \"\(value)\"", at: key)
         }
     }
