@@ -570,4 +570,37 @@ struct GatewayAPIModelTests {
             "test.yaml:6: spec.to: must not be empty",
         ], "\(errors)")
     }
+
+    @Test("a terminating listener needs a certificate")
+    func terminateNeedsCertificate() {
+        let errors = S.errors("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: g}
+        spec:
+          gatewayClassName: tern
+          listeners:
+          - {name: https, port: 443, protocol: HTTPS, tls: {mode: Terminate}}
+        """)
+        #expect(errors == ["test.yaml:7: spec.listeners[0].tls.certificateRefs: certificateRefs must name at least one certificate when mode is Terminate"], "\(errors)")
+    }
+
+    @Test("hostname and header-name syntax", arguments: [
+        ("example.com", true), ("*.example.com", true), ("a-b.c1.io", true), ("localhost", true),
+        ("*.*.example.com", false), ("example.*.com", false), ("-a.com", false), ("a..com", false),
+        ("1.2.3.4", false), ("EXAMPLE.com", false), ("a_b.com", false), ("", false),
+    ])
+    func hostnames(name: String, valid: Bool) {
+        #expect(GatewayAPI.isValidHostname(name) == valid)
+    }
+
+    @Test("header names are RFC 7230 tokens")
+    func tokens() {
+        #expect(GatewayAPI.isHTTPToken("x-b3-traceid"))
+        #expect(GatewayAPI.isHTTPToken("X_Custom!#$%&'*+.^`|~1"))
+        #expect(!GatewayAPI.isHTTPToken("bad header"))
+        #expect(!GatewayAPI.isHTTPToken("colon:"))
+        #expect(!GatewayAPI.isHTTPToken("ünicode"))
+        #expect(!GatewayAPI.isHTTPToken(""))
+    }
 }

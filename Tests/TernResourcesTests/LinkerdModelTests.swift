@@ -725,4 +725,15 @@ struct LinkerdModelTests {
             "test.yaml:15: spec.meshTLS: required field \"meshTLS\" is missing",
         ], "\(errors)")
     }
+
+    @Test("identity patterns", arguments: [
+        ("*", true), ("default.faces.serviceaccount.identity.linkerd.cluster.local", true),
+        ("*.faces.serviceaccount.identity.linkerd.cluster.local", true), ("*.*.serviceaccount.identity.linkerd.cluster.local", true),
+        ("spiffe://root.linkerd.cluster.local/ns/faces/sa/web", true), ("spiffe://example.org", true),
+        ("default.*.serviceaccount.identity", false), ("*.*", false), ("web", false), ("Web.faces", false),
+        ("web..faces", false), ("spiffe://", false), ("spiffe://Example.org/x", false), ("spiffe://a.org/x//y", false), ("", false),
+    ])
+    func identityPatterns(identity: String, valid: Bool) {
+        #expect(Linkerd.isIdentityPattern(identity) == valid)
+    }
 }

@@ -121,4 +121,12 @@ struct SMIModelTests {
             "test.yaml:24: spec.matches[0].kind: expected one of \"HTTPRouteGroup\", \"TCPRoute\", \"UDPRoute\", got \"Route\"",
         ], "\(errors)")
     }
+
+    @Test("quantities in thousandths", arguments: [
+        ("500m", Int64?(500)), ("1", 1000), ("0.25", 250), ("1k", 1_000_000), ("2Ki", 2_048_000), ("+3", 3000), ("-1", -1000),
+        ("1.5m", 2), ("5x", nil), ("m", nil), (".", nil), ("1e3", nil), ("1.2.3", nil), ("", nil), (" 1", nil),
+    ])
+    func quantities(text: String, milli: Int64?) {
+        #expect(Quantity.text(text).milliValue == milli)
+    }
 }

@@ -53,19 +53,18 @@ extension Linkerd {
                     }
                 }
                 guard let refs = v.required(spec.requiredAuthenticationRefs, "requiredAuthenticationRefs") else { return }
-                var counts: [String: Int] = [:]
+                var seen: Set<String> = []
                 v.each("requiredAuthenticationRefs", refs) { v, ref in
                     v.referencedKind(group: ref.group, kind: ref.kind, allowed: Self.authenticationKinds, defaultGroup: "", defaultKind: nil)
                     v.objectName(v.required(ref.name, "name"), at: "name")
                     v.namespaceName(ref.namespace, at: "namespace")
                     guard let kind = ref.kind else { return }
-                    counts[kind, default: 0] += 1
-                    // Linkerd's admission rules: one authentication of each sort, and a mesh
-                    // identity given either way but not both.
-                    if counts[kind] == 2 {
+                    // Linkerd's admission rules: one authentication of each sort, and the client
+                    // identity given by MeshTLSAuthentication or ServiceAccount, not both.
+                    let identityKinds: Set = ["MeshTLSAuthentication", "ServiceAccount"]
+                    if !seen.insert(kind).inserted {
                         v.error("only one \(kind) may be referenced", at: "kind")
-                    } else if kind == "ServiceAccount" || kind == "MeshTLSAuthentication",
-                              (counts["ServiceAccount"] ?? 0) + (counts["MeshTLSAuthentication"] ?? 0) == 2, counts[kind] == 1 {
+                    } else if identityKinds.contains(kind), seen.isSuperset(of: identityKinds) {
                         v.error("a MeshTLSAuthentication and a ServiceAccount cannot be referenced together", at: "kind")
                     }
                 }
