@@ -197,6 +197,11 @@ struct GatewayAPIModelTests {
             filters:
             - type: RequestRedirect
               requestRedirect: {scheme: https, hostname: new.example.com, port: 443, statusCode: 301, path: {type: ReplaceFullPath, replaceFullPath: /new}}
+          - name: rewrite-all
+            filters:
+            - type: URLRewrite
+              urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /v2}}
+            backendRefs: [{name: web, port: 80}]
           - filters:
             - type: ExtensionRef
               extensionRef: {group: example.com, kind: Fault, name: slow}

@@ -152,9 +152,9 @@ extension GatewayAPI {
                 v.absolutePath(v.required(replacePrefixMatch, "replacePrefixMatch"), at: "replacePrefixMatch")
                 if replaceFullPath != nil { v.error("replaceFullPath must not be set when type is ReplacePrefixMatch", at: "replaceFullPath") }
                 // Replacing "the matched prefix" is only defined when there is exactly one prefix.
-                if let matches, matches.count == 1, let path = matches[0].path, path.effectiveType == .pathPrefix {
-                    break
-                }
+                // Absent matches (and an absent path) default to `PathPrefix /`.
+                guard let matches else { break }
+                if matches.count == 1, (matches[0].path?.effectiveType ?? .pathPrefix) == .pathPrefix { break }
                 v.error("ReplacePrefixMatch needs the rule to have exactly one match, with a PathPrefix path", at: "type")
             }
         }

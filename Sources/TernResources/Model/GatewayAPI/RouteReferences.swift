@@ -55,6 +55,9 @@ extension GatewayAPI {
             self.filters = filters
         }
 
+        /// The weight after Gateway API's default of 1.
+        public var effectiveWeight: Int { weight ?? 1 }
+
         /// The backend kinds Tern routes to: Services, and Linkerd EgressNetworks.
         static let allowedKinds: [(group: String, kind: String)] = [("", "Service"), ("policy.linkerd.io", "EgressNetwork")]
 
