@@ -34,6 +34,12 @@ let package = Package(
             dependencies: ["TernCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
+        // Istio → Gateway API / Linkerd policy translation with findings (`tern migrate`).
+        .target(
+            name: "TernMigrate",
+            dependencies: ["TernCore", "TernResources", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
         // Pure decisions and the domain values control plane and proxy share. No NIO, no gRPC.
         .target(name: "TernPolicy", dependencies: ["TernCore"], swiftSettings: swiftSettings),
         // The control plane: cluster indexes, identity/destination/policy servers.
@@ -56,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "tern",
             dependencies: [
-                "TernCore", "TernResources",
+                "TernCore", "TernResources", "TernMigrate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -72,6 +78,12 @@ let package = Package(
             name: "TernResourcesTests",
             dependencies: ["TernResources", "TernCore", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TernMigrateTests",
+            dependencies: ["TernMigrate", "TernResources", "TernCore", .product(name: "Yams", package: "Yams")],
+            resources: [.copy("Golden")],
             swiftSettings: swiftSettings
         ),
     ]

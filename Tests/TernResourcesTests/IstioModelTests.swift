@@ -93,7 +93,7 @@ import Yams
           rules:
           - from: [{source: {notPrincipals: ["*"], ipBlocks: [10.0.0.0/8], requestPrincipals: ["*"]}}]
             to: [{operation: {methods: [POST], ports: ["8080"]}}]
-            when: [{key: request.headers[x-env], values: [prod]}]
+            when: [{key: "request.headers[x-env]", values: [prod]}]
         ---
         apiVersion: security.istio.io/v1
         kind: RequestAuthentication

@@ -1,0 +1,92 @@
+import TernResources
+
+/// What one migration produced: manifests to apply, patches to run, and the findings.
+public struct MigrationResult: Sendable {
+    public var manifests: [any KubeResource]
+    public var patches: [AnnotationPatch]
+    public var findings: [Finding]
+    /// Istio Gateways translated (`namespace/name`), for the ingress plan.
+    public var ingressGateways: [String]
+    /// The mesh-wide default inbound policy implied by the input, if any.
+    public var meshDefaultInboundPolicy: String?
+
+    /// 0 when everything translated (info findings at most), 3 when the user must act.
+    public var exitCode: Int32 {
+        findings.contains { $0.severity != .info } ? 3 : 0
+    }
+
+    public func count(_ severity: Finding.Severity) -> Int { findings.filter { $0.severity == severity }.count }
+}
+
+/// Translates Istio configuration into Gateway API and Tern (Linkerd) resources. Pure: input
+/// objects in, result out; reading files and printing live in the CLI.
+public struct IstioMigrator: Sendable {
+    public var options: MigrationOptions
+
+    public init(options: MigrationOptions = MigrationOptions()) { self.options = options }
+
+    public func migrate(_ input: MigrationInput) -> MigrationResult {
+        var ctx = TranslationContext(input: input, options: options)
+        ctx.translateDestinationRules()
+        ctx.translateGateways()
+        ctx.translateVirtualServices()
+        ctx.translatePeerAuthentications()
+        ctx.translateAuthorizationPolicies()
+        ctx.translateServiceEntries()
+        ctx.reportSidecars()
+        ctx.reportRequestAuthentications()
+        for ref in input.istioRefs { ctx.log.reportUncovered(ref) }
+        ctx.emitNamespaces()
+        return MigrationResult(manifests: ManifestOrder.sorted(ctx.manifests), patches: ctx.patches.sorted(),
+                               findings: FindingOrder.sorted(ctx.log.findings, objects: input.istioRefs),
+                               ingressGateways: ctx.gatewayListeners.keys.sorted(), meshDefaultInboundPolicy: ctx.meshDefaultInboundPolicy)
+    }
+}
+
+extension TranslationContext {
+    /// Namespace objects carrying the namespace-level annotations (applying merges them).
+    mutating func emitNamespaces() {
+        for (ns, annotations) in namespaceAnnotations.sorted(by: { $0.key < $1.key }) {
+            emit(Namespace(name: ns, annotations: annotations))
+        }
+    }
+}
+
+/// Emitted objects in apply order: namespaces and Services first, then what refers to them.
+enum ManifestOrder {
+    static let rank = ["Namespace", "Service", "Gateway", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "ReferenceGrant",
+                       "Server", "MeshTLSAuthentication", "NetworkAuthentication", "AuthorizationPolicy", "EgressNetwork"]
+
+    static func sorted(_ resources: [any KubeResource]) -> [any KubeResource] {
+        // Stable: within a kind, emission order (which follows the sorted input) is kept, so
+        // split routes stay in Istio's rule order.
+        resources.enumerated().sorted { a, b in
+            let ra = key(a.element), rb = key(b.element)
+            return ra != rb ? ra < rb : a.offset < b.offset
+        }.map(\.element)
+    }
+
+    private static func key(_ r: any KubeResource) -> Int {
+        let group = splitAPIVersion(r.apiVersion).group
+        // Linkerd's own HTTPRoute (policy.linkerd.io) sorts with the policy objects.
+        if r.kind == "HTTPRoute" && group == "policy.linkerd.io" { return rank.firstIndex(of: "NetworkAuthentication")! * 10 + 5 }
+        return (rank.firstIndex(of: r.kind) ?? rank.count) * 10
+    }
+}
+
+/// Findings in input order (objects as read, then by line), so the report reads top-down.
+enum FindingOrder {
+    static func sorted(_ findings: [Finding], objects: [ObjectRef]) -> [Finding] {
+        let order = Dictionary(objects.enumerated().map { ($0.element.description, $0.offset) }) { a, _ in a }
+        return findings.enumerated().sorted { a, b in
+            let oa = order[a.element.object] ?? Int.max, ob = order[b.element.object] ?? Int.max
+            if oa != ob { return oa < ob }
+            let la = line(a.element.location), lb = line(b.element.location)
+            return la != lb ? la < lb : a.offset < b.offset
+        }.map(\.element)
+    }
+
+    private static func line(_ location: String) -> Int {
+        Int(location.split(separator: ":").last ?? "") ?? 0
+    }
+}

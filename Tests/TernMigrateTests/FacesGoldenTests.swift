@@ -1,0 +1,64 @@
+import Testing
+import TernResources
+@testable import TernMigrate
+
+/// Seed 000's Faces setup (examples/istio/faces) → what seed 000 says Linkerd needs.
+@Suite struct FacesGoldenTests {
+    static let files = ["00-workloads.yaml", "10-gateway.yaml", "20-virtualservices.yaml", "30-color-split.yaml",
+                        "40-smiley-delay.yaml", "50-restrict-faces.yaml", "60-istio-ingressgateway.yaml"]
+
+    static func faces() throws -> MigrationResult {
+        let yaml = try files.map { try MigrateSupport.example("istio/faces/\($0)") }.joined(separator: "\n---\n")
+        return MigrateSupport.migrate(yaml)
+    }
+
+    @Test func manifestsMatchGolden() throws {
+        let result = try Self.faces()
+        try MigrateSupport.golden("faces.yaml", try MigrateSupport.manifests(result))
+        try MigrateSupport.golden("faces-report.txt", FindingsReport.render(result, format: .text))
+    }
+
+    @Test func colorSplitIsGAMMA() throws {
+        let route = try #require(try Self.faces().manifests.compactMap { $0 as? GatewayAPI.HTTPRoute }.first { $0.name == "color-split" })
+        let spec = try #require(route.spec)
+        #expect(spec.hostnames == nil)
+        #expect(spec.parentRefs == [GatewayAPI.ParentReference(group: "core", kind: "Service", name: "color", port: 80)])
+        let backends = try #require(spec.rules?.first?.backendRefs)
+        #expect(backends.map(\.name) == ["color", "color2"])
+        #expect(backends.map(\.weight) == [50, 50])
+        #expect(backends.allSatisfy { $0.namespace == "faces" })
+    }
+
+    @Test func ingressRoutesAttachToTheGateway() throws {
+        let result = try Self.faces()
+        let gateway = try #require(result.manifests.compactMap { $0 as? GatewayAPI.Gateway }.first)
+        #expect(gateway.spec?.gatewayClassName == "istio")
+        #expect(gateway.spec?.listeners?.map(\.name) == ["http"])
+        let gui = try #require(result.manifests.compactMap { $0 as? GatewayAPI.HTTPRoute }.first { $0.name == "faces-gui" })
+        #expect(gui.spec?.parentRefs == [GatewayAPI.ParentReference(group: GatewayAPI.group, kind: "Gateway", name: "faces-gateway")])
+        #expect(gui.spec?.hostnames == nil)
+        let rule = try #require(gui.spec?.rules?.first)
+        #expect(rule.filters == [.urlRewrite(GatewayAPI.HTTPURLRewriteFilter(path: .prefixMatch("/")))])
+        // One destination without weight: all traffic, never weight 0.
+        #expect(rule.backendRefs?.first?.weight == nil)
+    }
+
+    @Test func smileyDelayCarriesTheFault() throws {
+        let route = try #require(try Self.faces().manifests.compactMap { $0 as? GatewayAPI.HTTPRoute }.first { $0.name == "smiley-delay" })
+        let annotations = route.metadata.annotations ?? [:]
+        #expect(annotations[FaultInjection.delayKey] == "5s")
+        #expect(annotations[FaultInjection.delayPercentKey] == nil) // 100 % is the default
+        #expect(FaultInjection.parse(annotations).problems.isEmpty)
+    }
+
+    @Test func everyEmittedManifestValidates() throws {
+        _ = try MigrateSupport.manifests(try Self.faces())
+    }
+
+    @Test func jsonOutputIsAList() throws {
+        let json = try ManifestWriter.write(try Self.faces().manifests, format: .json)
+        let parsed = ManifestParser().parse(text: json, file: "out.json")
+        #expect(parsed.diagnostics.isEmpty, "\(parsed.diagnostics.map(\.description))")
+        #expect(parsed.objects.count == (try Self.faces().manifests.count))
+    }
+}
