@@ -307,4 +307,12 @@ struct LinkerdValidationTests {
     func identityPatterns(identity: String, valid: Bool) {
         #expect(Linkerd.isIdentityPattern(identity) == valid)
     }
+
+    @Test("dstOverrides authorities", arguments: [
+        ("web.faces.svc.cluster.local:80", true), ("web", true), ("10.0.0.1:8080", true), ("[fd00::1]:80", true), ("[fd00::1]", true),
+        ("web.example.com.", true), ("web:0", false), ("web:http", false), ("[10.0.0.1]:80", false), ("fd00::1", false), ("Web:80", false),
+    ])
+    func authorities(authority: String, valid: Bool) {
+        #expect(Linkerd.ServiceProfile.isAuthority(authority) == valid)
+    }
 }

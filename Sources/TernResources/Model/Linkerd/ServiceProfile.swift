@@ -135,22 +135,29 @@ extension Linkerd {
             }
         }
 
-        /// `host` or `host:port`, the host a DNS name or an IP address.
+        /// `host` or `host:port`: a DNS name, an IPv4 address, or a bracketed IPv6 address.
         static func isAuthority(_ s: String) -> Bool {
             var host = Substring(s)
-            if let colon = s.lastIndex(of: ":"), !s.hasSuffix("]"), s.filter({ $0 == ":" }).count == 1 {
-                guard let port = Int(s[s.index(after: colon)...]), (1...65535).contains(port) else { return false }
+            var port: Substring?
+            if s.hasPrefix("[") {
+                guard let close = s.firstIndex(of: "]") else { return false }
+                host = s[s.index(after: s.startIndex)..<close]
+                let rest = s[s.index(after: close)...]
+                if !rest.isEmpty {
+                    guard rest.hasPrefix(":") else { return false }
+                    port = rest.dropFirst()
+                }
+                guard let ip = IPAddress(parsing: String(host)), !ip.isIPv4 else { return false }
+            } else if let colon = s.lastIndex(of: ":") {
                 host = s[..<colon]
+                port = s[s.index(after: colon)...]
             }
-            if IPAddress(parsing: String(host.trimmingBrackets)) != nil { return true }
+            if let port {
+                guard let n = Int(port), (1...65535).contains(n) else { return false }
+            }
+            if s.hasPrefix("[") || IPAddress(parsing: String(host)) != nil { return true }
             return KubernetesNames.isDNSSubdomain(String(host.hasSuffix(".") ? host.dropLast() : host))
         }
-    }
-}
-
-extension Substring {
-    fileprivate var trimmingBrackets: Substring {
-        hasPrefix("[") && hasSuffix("]") ? dropFirst().dropLast() : self
     }
 }
 
