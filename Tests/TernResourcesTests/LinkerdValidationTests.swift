@@ -315,4 +315,22 @@ struct LinkerdValidationTests {
     func authorities(authority: String, valid: Bool) {
         #expect(Linkerd.ServiceProfile.isAuthority(authority) == valid)
     }
+
+    @Test("selectors in Servers and ServerAuthorizations are checked like any label selector")
+    func badSelectors() {
+        let errors = S.errors("""
+        apiVersion: policy.linkerd.io/v1beta2
+        kind: Server
+        metadata: {name: s}
+        spec:
+          podSelector:
+            matchLabels: {"bad key!": web}
+            matchExpressions: [{key: tier, operator: In}]
+          port: 80
+        """)
+        #expect(errors == [
+            "test.yaml:6: spec.podSelector.matchLabels[\"bad key!\"]: \"bad key!\" is not a valid label key",
+            "test.yaml:7: spec.podSelector.matchExpressions[0].values: values must not be empty for operator In",
+        ], "\(errors)")
+    }
 }

@@ -124,7 +124,7 @@ struct SMIModelTests {
 
     @Test("quantities in thousandths", arguments: [
         ("500m", Int64?(500)), ("1", 1000), ("0.25", 250), ("1k", 1_000_000), ("2Ki", 2_048_000), ("+3", 3000), ("-1", -1000),
-        ("1.5m", 2), ("5x", nil), ("m", nil), (".", nil), ("1e3", nil), ("1.2.3", nil), ("", nil), (" 1", nil),
+        ("1.5m", 2), ("1e3", 1_000_000), ("5E-3", 5), ("5x", nil), ("m", nil), (".", nil), ("1e", nil), ("1e3m", nil), ("1.2.3", nil), ("", nil), (" 1", nil),
     ])
     func quantities(text: String, milli: Int64?) {
         #expect(Quantity.text(text).milliValue == milli)

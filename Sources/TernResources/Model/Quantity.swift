@@ -52,10 +52,23 @@ public enum Quantity: Codable, Sendable, Hashable, CustomStringConvertible {
         ("n", 1e-9), ("u", 1e-6), ("m", 1e-3), ("k", 1e3), ("M", 1e6), ("G", 1e9), ("T", 1e12),
     ]
 
+    private static func pow10(_ n: Int) -> Double {
+        var result = 1.0
+        for _ in 0..<abs(n) { result *= 10 }
+        return n < 0 ? 1 / result : result
+    }
+
     static func parseMilli(_ text: String) -> Int64? {
         var number = Substring(text)
         var scale = 1.0
-        if let (suffix, factor) = suffixes.first(where: { text.hasSuffix($0.0) }) {
+        if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            // A decimal exponent suffix: "1e3", "5E-3".
+            let exp = text[text.index(after: e)...]
+            let digits = exp.first == "+" || exp.first == "-" ? exp.dropFirst() : exp
+            guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(exp), abs(n) <= 18 else { return nil }
+            number = text[..<e]
+            scale = pow10(n)
+        } else if let (suffix, factor) = suffixes.first(where: { text.hasSuffix($0.0) }) {
             number = number.dropLast(suffix.count)
             scale = factor
         }
