@@ -144,3 +144,31 @@ struct DestinationIndexTests {
         if case .failure = PortSet.parse("90-80") {} else { Issue.record("expected failure for a reversed range") }
     }
 }
+
+@Suite("Destination index: external workloads")
+struct ExternalWorkloadEndpointTests {
+    @Test("a selected ExternalWorkload is a meshed endpoint with its declared identity")
+    func externalWorkload() throws {
+        let index = DestinationIndex(state: clusterState("""
+        apiVersion: v1
+        kind: Service
+        metadata: {name: legacy, namespace: vms}
+        spec: {selector: {app: legacy}, ports: [{port: 80, targetPort: http}]}
+        ---
+        apiVersion: workload.linkerd.io/v1beta1
+        kind: ExternalWorkload
+        metadata: {name: vm-1, namespace: vms, labels: {app: legacy}}
+        spec:
+          meshTLS: {identity: legacy.vms.serviceaccount.identity.tern.cluster.local, serverName: legacy.vms.cluster.local}
+          ports: [{name: http, port: 8080}]
+          workloadIPs: [{ip: 192.168.50.10}]
+        """))
+        let set = index.endpoints(forAuthority: "legacy.vms:80")
+        let e = try #require(set.endpoints.first)
+        #expect(e.socketAddress == "192.168.50.10:8080")
+        #expect(e.identity == "legacy.vms.serviceaccount.identity.tern.cluster.local")
+        #expect(e.protocolHint == .http2)
+        #expect(e.labels["external_workload"] == "vm-1")
+        #expect(e.labels["serviceaccount"] == "legacy")
+    }
+}

@@ -55,9 +55,10 @@ public struct DestinationIndex: Sendable {
         guard let servicePort = service.spec?.ports?.first(where: { $0.port == port }) else {
             return EndpointSet(exists: true, labels: labels)
         }
-        let endpoints = fromEndpointSlices(service, servicePort)
+        var endpoints = fromEndpointSlices(service, servicePort)
             ?? fromEndpoints(service, servicePort)
             ?? fromPods(service, servicePort)
+        endpoints += fromExternalWorkloads(service, servicePort)
         return EndpointSet(exists: true, endpoints: endpoints, labels: labels)
     }
 

@@ -21,6 +21,7 @@ public struct InboundIndex: Sendable {
     /// governed (never left open).
     public func policy(namespace: String, workload: String, port: Int) -> InboundPolicy {
         let pod = state.get(Pod.self, namespace: namespace, name: workload)
+        if let pod, let server = serverPolicy(pod: pod, port: port) { return server }
         return defaultPolicy(namespace: namespace, pod: pod, port: port)
     }
 

@@ -1,0 +1,37 @@
+import TernCore
+import TernPolicy
+import TernResources
+
+extension DestinationIndex {
+    /// ExternalWorkloads (mesh expansion: VMs, local processes) the service's selector picks.
+    /// They are meshed by definition: their identity comes from `meshTLS.identity`.
+    func fromExternalWorkloads(_ service: Service, _ servicePort: Service.ServicePort) -> [Endpoint] {
+        guard let selector = service.spec?.selector, !selector.isEmpty else { return [] }
+        var out: [Endpoint] = []
+        for workload in state.all(Linkerd.ExternalWorkload.self, namespace: service.namespace) {
+            guard let spec = workload.spec, LabelSelector(matchLabels: selector).matches(workload.metadata.labels ?? [:]) else { continue }
+            let port: Int?
+            switch servicePort.targetPort {
+            case .number(let n)?: port = n
+            case .name(let name)?: port = spec.ports?.first(where: { $0.name == name })?.port
+            case nil: port = servicePort.port
+            }
+            guard let port else { continue }
+            for ip in (spec.workloadIPs ?? []).compactMap(\.ip) {
+                var labels = ["namespace": workload.namespace, "external_workload": workload.name]
+                if let sa = spec.meshTLS?.identity.flatMap({ try? MeshIdentity(dnsName: $0) })?.serviceAccount { labels["serviceaccount"] = sa }
+                out.append(Endpoint(address: ip, port: port, identity: spec.meshTLS?.identity,
+                                    protocolHint: meshingOpaque(workload, port) ? .opaque : .http2,
+                                    opaqueTransportPort: config.proxyInboundPort, labels: labels))
+            }
+        }
+        return out
+    }
+
+    private func meshingOpaque(_ workload: Linkerd.ExternalWorkload, _ port: Int) -> Bool {
+        if let text = workload.metadata.annotation(PodMeshing.opaquePortsAnnotation), case .success(let set) = PortSet.parse(text) {
+            return set.contains(port)
+        }
+        return config.defaultOpaquePorts.contains(port)
+    }
+}
