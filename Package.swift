@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "tern", targets: ["tern"]),
         .executable(name: "tern-proxy", targets: ["tern-proxy"]),
         .executable(name: "tern-controller", targets: ["tern-controller"]),
+        .executable(name: "tern-bench-certify", targets: ["tern-bench-certify"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -24,6 +25,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Domain: shared vocabulary, no I/O.
@@ -40,9 +47,17 @@ let package = Package(
             dependencies: ["TernCore", "TernResources", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
-        // Pure decisions and the domain values control plane and proxy share. No NIO, no gRPC.
-        .target(name: "TernPolicy", dependencies: ["TernCore"], swiftSettings: swiftSettings),
-        // The control plane: cluster indexes, identity/destination/policy servers.
+        // gRPC messages and stubs generated from Protos/ by scripts/generate-protos.sh (committed).
+        .target(
+            name: "TernAPI",
+            dependencies: [
+                "TernCore", "TernPolicy",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Workload identity: CA, CSR, leaf issuance, peer verification, NIOSSL contexts.
         .target(
             name: "TernTLS",
@@ -57,23 +72,114 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "TernControl", dependencies: ["TernCore", "TernPolicy", "TernResources"], swiftSettings: swiftSettings),
+        // The control plane (identity server now; destination/policy later).
+        .target(
+            name: "TernControl",
+            dependencies: [
+                "TernCore", "TernTLS", "TernAPI", "TernPolicy", "TernResources",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The data plane (identity certifier now; listeners and stacks with the proxy issue).
+        .target(
+            name: "TernProxy",
+            dependencies: [
+                "TernCore", "TernTLS", "TernAPI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Pure decisions and the domain values control plane and proxy share. No NIO, no gRPC.
+        .target(name: "TernPolicy", dependencies: ["TernCore"], swiftSettings: swiftSettings),
         // Executables: thin, parse config and run.
         .executableTarget(
             name: "tern",
             dependencies: [
-                "TernCore", "TernResources", "TernMigrate",
+                "TernCore", "TernResources", "TernTLS", "TernMigrate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(name: "tern-proxy", dependencies: ["TernCore"], swiftSettings: swiftSettings),
-        .executableTarget(name: "tern-controller", dependencies: ["TernCore"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "tern-proxy",
+            dependencies: [
+                "TernCore", "TernTLS", "TernProxy",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "tern-controller",
+            dependencies: [
+                "TernCore", "TernTLS", "TernControl",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Benchmarks (bench/): Certify throughput against an in-process identity server.
+        .executableTarget(
+            name: "tern-bench-certify",
+            dependencies: ["TernCore", "TernTLS", "TernControl", "TernProxy"],
+            path: "bench/certify",
+            swiftSettings: swiftSettings
+        ),
         // Tests.
         .testTarget(name: "TernCLITests", dependencies: ["tern"], swiftSettings: swiftSettings),
         .testTarget(name: "TernPolicyTests", dependencies: ["TernPolicy", "TernCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "TernControlTests", dependencies: ["TernControl", "TernPolicy", "TernResources", "TernCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TernControlTests",
+            dependencies: [
+                "TernControl", "TernPolicy", "TernResources", "TernCore", "TernAPI",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "TernCoreTests", dependencies: ["TernCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TernTLSTests",
+            dependencies: [
+                "TernCore", "TernTLS", "TernAPI", "TernControl", "TernProxy",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["TernCore", "TernTLS"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "TernResourcesTests",
             dependencies: ["TernResources", "TernCore", .product(name: "Yams", package: "Yams")],

@@ -12,6 +12,7 @@ struct Tern: AsyncParsableCommand {
         subcommands: [
             VersionCommand.self,
             ValidateCommand.self,
+            IdentityCommand.self,
             MigrateCommand.self,
         ]
     )

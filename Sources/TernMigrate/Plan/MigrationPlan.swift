@@ -5,9 +5,28 @@ import TernResources
 /// callers-first, then Istio's removal. Features Tern lacks are flagged up front.
 public struct MigrationPlan: Sendable {
     public struct Step: Sendable {
+        public enum Item: Sendable, Equatable {
+            case text(String)
+            case command(String)
+        }
+
         public var title: String
-        public var lines: [String]
-        public var commands: [String]
+        /// Explanations and commands in reading order.
+        public var items: [Item]
+
+        init(title: String, lines: [String], commands: [String]) {
+            self.title = title
+            self.items = lines.map(Item.text) + commands.map(Item.command)
+        }
+
+        init(title: String, items: [Item]) {
+            self.title = title
+            self.items = items
+        }
+
+        public var commands: [String] {
+            items.compactMap { if case .command(let c) = $0 { return c } else { return nil } }
+        }
     }
 
     public var lacking: [String]
@@ -19,8 +38,12 @@ public struct MigrationPlan: Sendable {
         out += lacking.isEmpty ? "  none found in the input\n" : lacking.map { "  ! \($0)\n" }.joined()
         for (i, step) in steps.enumerated() {
             out += "\n\(i + 1). \(step.title)\n"
-            for line in step.lines { out += "   \(line)\n" }
-            for command in step.commands { out += "     $ \(command)\n" }
+            for item in step.items {
+                switch item {
+                case .text(let line): out += "   \(line)\n"
+                case .command(let command): out += "     $ \(command)\n"
+                }
+            }
         }
         out += "\nA multi-cluster migration (a new cluster running Tern, traffic shifted over gradually) keeps mTLS everywhere at all times; it uses the same translated manifests and skips the per-namespace boundary steps.\n"
         return out
@@ -113,21 +136,21 @@ struct PlanBuilder {
         if deployments.isEmpty && !input.gateways.isEmpty {
             deployments = [Workload(kind: "Deployment", namespace: input.rootNamespace, name: "istio-ingressgateway", podLabels: [:], serviceAccount: "", ports: [], probes: [], containerNames: ["istio-proxy"])]
         }
-        var lines = ["Decide ingress before anything else. Option A keeps Istio's ingress gateway and meshes it with Tern; option B moves to a Gateway API ingress controller."]
-        var commands: [String] = []
+        var items: [MigrationPlan.Step.Item] = [.text("Decide ingress before anything else. Option A keeps Istio's ingress gateway and meshes it with Tern; option B moves to a Gateway API ingress controller.")]
         if deployments.isEmpty {
-            lines.append("The input has no Istio Gateway: ingress is not handled by Istio, nothing to do here.")
+            items.append(.text("The input has no Istio Gateway: ingress is not handled by Istio, nothing to do here."))
         } else {
-            lines.append("Option A: rename the istio-proxy container (Tern never injects a pod that has one) and annotate the pod template for injection:")
+            items.append(.text("Option A: rename the istio-proxy container (Tern never injects a pod that has one), then annotate the pod template for injection:"))
             for d in deployments {
                 let index = d.containerNames.firstIndex(of: "istio-proxy") ?? 0
-                commands.append("kubectl patch deploy -n \(d.namespace) \(d.name) --type=json --patch='[ { \"op\": \"replace\", \"path\": \"/spec/template/spec/containers/\(index)/name\", \"value\": \"istio-gateway\" } ]'")
-                commands.append("kubectl patch deploy -n \(d.namespace) \(d.name) --type=merge --patch 'spec: { template: { metadata: { annotations: { linkerd.io/inject: enabled } } } }'")
+                items.append(.command("kubectl patch deploy -n \(d.namespace) \(d.name) --type=json --patch='[ { \"op\": \"replace\", \"path\": \"/spec/template/spec/containers/\(index)/name\", \"value\": \"istio-gateway\" } ]'"))
+                items.append(.command("kubectl patch deploy -n \(d.namespace) \(d.name) --type=merge --patch 'spec: { template: { metadata: { annotations: { linkerd.io/inject: enabled } } } }'"))
             }
             let gateways = result.ingressGateways.joined(separator: ", ")
-            lines.append("Option B: apply the translated Gateway(s) \(gateways) (gatewayClassName \(options.gatewayClass)\(options.gatewayClassGiven ? "" : "; pass --gateway-class for your controller")) and their routes, mesh the controller with Tern, then move DNS or the load balancer to it.")
+            items.append(.text("Option B: apply the translated Gateway(s) \(gateways) (gatewayClassName \(options.gatewayClass)\(options.gatewayClassGiven ? "" : "; pass --gateway-class for your controller")) and their routes, mesh the controller with Tern, then move DNS or the load balancer to it."))
+            items.append(.text("With option B, AuthorizationPolicies that allow Istio's ingress gateway identity must name the new controller's service account instead."))
         }
-        return .init(title: "Ingress first", lines: lines, commands: commands)
+        return .init(title: "Ingress first", items: items)
     }
 
     private func relaxStep() -> MigrationPlan.Step? {

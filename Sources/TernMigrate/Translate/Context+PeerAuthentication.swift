@@ -83,7 +83,8 @@ extension TranslationContext {
 
     private mutating func applyNamespacePolicy(_ policy: String, meshWide: Bool, _ ref: ObjectRef) {
         guard meshWide else {
-            setNamespacePolicy(ref.namespace, policy)
+            // A namespace's own PeerAuthentication overrides the mesh-wide one, either way.
+            annotateNamespace(ref.namespace, Self.defaultInboundPolicy, policy)
             return
         }
         meshDefaultInboundPolicy = policy
