@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Yams
 @testable import TernResources
@@ -169,5 +170,24 @@ import Yams
         #expect(fault.abortPercent == 2.5)
         let bad = FaultInjection.parse(["fault.tern.io/dealy": "5s", "fault.tern.io/delay-percent": "150"]).problems.map(\.key)
         #expect(bad == ["fault.tern.io/dealy", "fault.tern.io/delay-percent"])
+    }
+
+    /// examples/istio (seed 000's Faces setup and Bookinfo) reads cleanly and round-trips.
+    @Test func istioExamplesRoundTrip() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let files = ManifestFiles.walk(root.appendingPathComponent("examples/istio").path)
+        #expect(files.count >= 10)
+        for path in files {
+            let parsed = ManifestParser().parse(bytes: try [UInt8](Data(contentsOf: URL(fileURLWithPath: path))), file: path)
+            #expect(parsed.diagnostics.isEmpty, "\(parsed.diagnostics.map(\.description))")
+            for object in parsed.objects { try Self.roundTrip(object.resource) }
+        }
+    }
+
+    static func roundTrip<R: KubeResource>(_ resource: R) throws {
+        let yaml = try YAMLEncoder().encode(resource)
+        let again = ManifestParser().parse(text: yaml, file: "re-encoded.yaml")
+        #expect(again.diagnostics.isEmpty, "\(again.diagnostics.map(\.description))\n\(yaml)")
+        #expect(again.objects.first?.resource as? R == resource, "round trip changed \(R.self):\n\(yaml)")
     }
 }
