@@ -38,6 +38,9 @@ struct MigrateInputOptions: ParsableArguments {
     @Option(help: "gatewayClassName of the emitted Gateways (your ingress controller's class).")
     var gatewayClass: String?
 
+    @Option(name: .customLong("probe-network"), help: ArgumentHelp("A network kubelet probes come from (repeatable; default: all).", valueName: "cidr"))
+    var probeNetworks: [String] = []
+
     func validate() throws {
         if filename.isEmpty && dump.isEmpty {
             throw ValidationError("name the Istio configuration with -f PATH or --from-kubectl-dump PATH")
@@ -49,6 +52,7 @@ struct MigrateInputOptions: ParsableArguments {
         o.controlPlaneNamespace = controlPlaneNamespace
         o.trustDomain = trustDomain
         o.clusterDomain = clusterDomain
+        if !probeNetworks.isEmpty { o.probeNetworks = probeNetworks }
         if let gatewayClass {
             o.gatewayClass = gatewayClass
             o.gatewayClassGiven = true

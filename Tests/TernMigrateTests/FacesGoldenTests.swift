@@ -62,3 +62,49 @@ import TernResources
         #expect(parsed.objects.count == (try Self.faces().manifests.count))
     }
 }
+
+/// Seed 000's AuthorizationPolicy without its method restriction gives exactly the Linkerd
+/// shape seed 000 shows: a MeshTLSAuthentication of the two identities and an
+/// AuthorizationPolicy on the Namespace, plus the namespace's deny default.
+@Suite struct SeedAuthorizationShapeTests {
+    @Test func namespaceWidePolicyMatchesSeed() throws {
+        let result = MigrateSupport.migrate("""
+        apiVersion: security.istio.io/v1
+        kind: AuthorizationPolicy
+        metadata:
+          name: restrict-faces
+          namespace: faces
+        spec:
+          action: ALLOW
+          rules:
+          - from:
+            - source:
+                principals:
+                - cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account
+                - cluster.local/ns/faces/sa/default
+        """)
+        let mesh = try #require(result.manifests.compactMap { $0 as? Linkerd.MeshTLSAuthentication }.first)
+        #expect(mesh.apiVersion == "policy.linkerd.io/v1alpha1")
+        #expect(mesh.spec?.identities == ["default.faces.serviceaccount.identity.tern.cluster.local",
+                                          "istio-ingressgateway-service-account.istio-system.serviceaccount.identity.tern.cluster.local"])
+        let policy = try #require(result.manifests.compactMap { $0 as? Linkerd.AuthorizationPolicy }.first)
+        #expect(policy.apiVersion == "policy.linkerd.io/v1alpha1")
+        #expect(policy.spec?.targetRef == Linkerd.LocalTargetRef(kind: "Namespace", name: "faces"))
+        #expect(policy.spec?.requiredAuthenticationRefs == [Linkerd.NamespacedTargetRef(group: "policy.linkerd.io", kind: "MeshTLSAuthentication", name: "restrict-faces")])
+        let ns = try #require(result.manifests.compactMap { $0 as? Namespace }.first)
+        #expect(ns.metadata.annotations?["config.linkerd.io/default-inbound-policy"] == "deny")
+        _ = try MigrateSupport.manifests(result)
+    }
+
+    @Test func splitRuleNamesStayUnique() throws {
+        let result = MigrateSupport.migrate(RuleOrderingTests.vs("""
+          - name: legacy
+            match: [{uri: {prefix: /old/}}, {uri: {prefix: /older/}}]
+            rewrite: {uri: /new/}
+            route: [{destination: {host: web}}]
+        """))
+        let rules = result.manifests.compactMap { $0 as? GatewayAPI.HTTPRoute }.flatMap { $0.spec?.rules ?? [] }
+        #expect(rules.map(\.name) == ["legacy", "legacy-1"])
+        _ = try MigrateSupport.manifests(result)
+    }
+}

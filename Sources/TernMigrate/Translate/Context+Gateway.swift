@@ -54,7 +54,15 @@ extension TranslationContext {
             let (proto, tls) = listenerTLS(server, istioProtocol: istioProtocol, gatewayNamespace: ref.namespace, at: path, ref)
             guard let proto else { continue }
             for (h, host) in (server.hosts ?? []).enumerated() {
-                let (hostNamespace, hostname) = Self.splitHost(host)
+                let split = Self.splitHost(host)
+                let hostNamespace = split.namespace
+                var hostname = split.host
+                if hostname != "*" && !Self.isRouteHostname(hostname.lowercased()) {
+                    log.change(ref, path.key("hosts").index(h), "\"\(hostname)\" is not a hostname a Gateway API listener accepts; the listener takes every host.",
+                               action: "Restrict the hosts with the routes' hostnames instead.")
+                    hostname = "*"
+                }
+                hostname = hostname.lowercased()
                 let allowed = allowedRoutes(hostNamespace, crossNamespace: crossNamespace)
                 let hostLabel = hostname == "*" ? "" : "-" + hostname.replacingOccurrences("*", "wildcard")
                 // Istio's own names carry over; a server with several hosts needs one listener each.

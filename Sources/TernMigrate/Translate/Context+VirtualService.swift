@@ -66,7 +66,20 @@ extension TranslationContext {
         guard !parents.isEmpty else { return nil }
         let hosts = spec.hosts ?? []
         // `*` means every host: a route without hostnames.
-        let hostnames: [String]? = hosts.contains("*") ? nil : hosts.map { $0.lowercased() }
+        var hostnames: [String]?
+        if !hosts.contains("*") {
+            hostnames = []
+            for (i, host) in hosts.enumerated() {
+                let name = host.lowercased()
+                if Self.isRouteHostname(name) {
+                    if !hostnames!.contains(name) { hostnames!.append(name) }
+                } else {
+                    log.change(ref, FieldPath.spec("hosts").index(i), "\"\(host)\" is not a hostname Gateway API routes accept (IP addresses and ports are not); it was left out.",
+                               action: "Match that traffic on a dedicated listener instead.")
+                }
+            }
+            if hostnames!.isEmpty { hostnames = nil }
+        }
         return .gateways(parents, names: names, hostnames: hostnames)
     }
 
@@ -156,6 +169,19 @@ extension TranslationContext {
             var meta = ObjectMeta(name: name, namespace: parts[1])
             meta.annotations = [Self.sourceAnnotation: "VirtualServices in \(parts[0])"]
             emit(GatewayAPI.ReferenceGrant(metadata: meta, spec: GatewayAPI.ReferenceGrantSpec(from: from, to: to)))
+        }
+    }
+
+    /// Gateway API hostnames: DNS names, optionally with one leading `*.` label, not IPs.
+    static func isRouteHostname(_ s: String) -> Bool {
+        var name = Substring(s)
+        if name.hasPrefix("*.") { name = name.dropFirst(2) }
+        guard !name.isEmpty, name.utf8.count <= 253 else { return false }
+        let labels = name.split(separator: ".", omittingEmptySubsequences: false)
+        if labels.allSatisfy({ $0.allSatisfy(\.isNumber) }) { return false }
+        return labels.allSatisfy { label in
+            (1...63).contains(label.utf8.count) && label.first != "-" && label.last != "-"
+                && label.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }
         }
     }
 }

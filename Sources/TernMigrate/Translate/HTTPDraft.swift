@@ -32,8 +32,11 @@ struct DraftRule {
             return [rule(matches: matches.map(\.match), rewrite: nil)]
         }
         let groups: [[DraftMatch]] = pathRewrite == nil || matches.count <= 1 ? [matches] : matches.map { [$0] }
-        return groups.map { group in
-            rule(matches: group.map(\.match), rewrite: urlRewrite(for: group.first))
+        return groups.enumerated().map { k, group in
+            var r = rule(matches: group.map(\.match), rewrite: urlRewrite(for: group.first))
+            // Rule names must stay unique within the route once a rule is split.
+            if k > 0, let name { r.name = "\(name)-\(k)" }
+            return r
         }
     }
 
