@@ -145,4 +145,36 @@ import TernResources
         let keys = result.findings.map { "\($0.object)|\($0.field)|\($0.why)" }
         #expect(Set(keys).count == keys.count)
     }
+
+    @Test func consumerRoutesAndExportScope() throws {
+        let payments = """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: api, namespace: payments}
+        spec: {selector: {app: api}, ports: [{name: http, port: 80}]}
+        ---
+
+        """
+        func vs(_ exportTo: String) -> String {
+            payments + """
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: api-timeout, namespace: shop}
+            spec:
+              hosts: [api.payments.svc.cluster.local]
+              \(exportTo)
+              http: [{route: [{destination: {host: api.payments.svc.cluster.local}}], timeout: 2s}]
+            """
+        }
+        let local = MigrateSupport.migrate(vs("exportTo: [\".\"]"))
+        #expect(local.exitCode == 0, "\(local.findings)")
+        let route = try #require(local.manifests.compactMap { $0 as? GatewayAPI.HTTPRoute }.first)
+        #expect(route.namespace == "shop")
+        #expect(route.spec?.parentRefs == [GatewayAPI.ParentReference(group: "core", kind: "Service", namespace: "payments", name: "api", port: 80)])
+        // Cross-namespace backends need a ReferenceGrant in the Service's namespace.
+        #expect(local.manifests.contains { $0 is GatewayAPI.ReferenceGrant && $0.namespace == "payments" })
+        _ = try MigrateSupport.manifests(local)
+        let global = MigrateSupport.migrate(vs(""))
+        #expect(global.findings.contains { $0.field == "spec.hosts" && $0.why.contains("consumer route") })
+    }
 }

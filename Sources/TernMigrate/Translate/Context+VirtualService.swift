@@ -18,9 +18,6 @@ extension TranslationContext {
     private mutating func translate(_ vs: Istio.VirtualService, _ ref: ObjectRef) {
         guard let spec = vs.spec else { return }
         let specPath = FieldPath.spec()
-        if spec.exportTo != nil {
-            log.info(ref, specPath.key("exportTo"), "Tern routes are visible to every client that can reach the parent; there is no export scope.")
-        }
         var parentSets: [(parents: Parents, suffix: String?)] = []
         let gatewayNames = spec.ingressGateways
         if !gatewayNames.isEmpty, let gatewayParents = gatewayParents(gatewayNames, spec: spec, ref) {
@@ -31,6 +28,9 @@ extension TranslationContext {
         }
         if spec.appliesToMesh, let mesh = meshParents(spec, ref) {
             parentSets.append((mesh, parentSets.isEmpty ? nil : "mesh"))
+            reportExportScope(spec, mesh, ref)
+        } else if spec.exportTo != nil {
+            log.consume(ref, specPath.key("exportTo"))
         }
         if parentSets.isEmpty { return }
         for (i, _) in (spec.hosts ?? []).enumerated() { log.consume(ref, specPath.key("hosts").index(i)) }
@@ -38,6 +38,29 @@ extension TranslationContext {
             let base = suffix.map { "\(ref.name)-\($0)" } ?? ref.name
             emitHTTPRoutes(spec, parents: parents, base: base, ref)
             emitL4Routes(spec, parents: parents, base: base, ref)
+        }
+    }
+
+    /// GAMMA scope: a route in the Service's namespace (producer route) applies to every
+    /// client; one in another namespace (consumer route) only to clients in its own namespace.
+    /// Istio's exportTo says which namespaces see the VirtualService.
+    private mutating func reportExportScope(_ spec: Istio.VirtualService.Spec, _ parents: Parents, _ ref: ObjectRef) {
+        guard case .mesh(let refs) = parents else { return }
+        let consumer = refs.allSatisfy { $0.namespace != nil }
+        let producer = refs.allSatisfy { $0.namespace == nil }
+        let export = spec.exportTo ?? ["*"]
+        let path = FieldPath.spec("exportTo")
+        if export.contains("*") {
+            if spec.exportTo != nil { log.consume(ref, path) }
+            if consumer || !producer {
+                log.change(ref, FieldPath.spec("hosts"), "The route lives in \(ref.namespace) but its Service elsewhere, so Tern applies it only to clients in \(ref.namespace) (a GAMMA consumer route); Istio applied it to every client.",
+                           action: "Move the VirtualService to the Service's namespace and run the migration again, to route every client.")
+            }
+        } else if export == ["."] && consumer {
+            log.consume(ref, path) // A consumer route is exactly "this namespace only".
+        } else {
+            log.change(ref, path, "Tern applies a mesh route to every client of the Service (or, from another namespace, to that namespace's clients); exportTo \(export) cannot be expressed.",
+                       action: "Check that the clients outside the export list may get this routing.")
         }
     }
 
