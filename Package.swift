@@ -112,8 +112,11 @@ let package = Package(
         .executableTarget(
             name: "tern",
             dependencies: [
-                "TernCore", "TernResources", "TernTLS", "TernMigrate",
+                "TernCore", "TernResources", "TernTLS", "TernMigrate", "TernAPI", "TernPolicy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "X509", package: "swift-certificates"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -150,6 +153,7 @@ let package = Package(
             name: "TernControlTests",
             dependencies: [
                 "TernControl", "TernPolicy", "TernResources", "TernCore", "TernAPI",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -14,6 +14,7 @@ struct Tern: AsyncParsableCommand {
             ValidateCommand.self,
             IdentityCommand.self,
             MigrateCommand.self,
+            DiagnosticsCommand.self,
         ]
     )
 

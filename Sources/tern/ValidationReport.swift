@@ -35,7 +35,9 @@ struct ValidationReport: Encodable {
         let objects = files.reduce(0) { $0 + $1.objects }
         let bad = files.filter { !$0.valid }
         if bad.isEmpty {
-            out += "✔ \(objects) object\(objects == 1 ? "" : "s") in \(files.count) file\(files.count == 1 ? "" : "s") valid\n"
+            let warnings = diagnostics.filter { $0.severity == .warning }.count
+            out += "✔ \(objects) object\(objects == 1 ? "" : "s") in \(files.count) file\(files.count == 1 ? "" : "s") valid"
+            out += warnings > 0 ? " (\(warnings) warning\(warnings == 1 ? "" : "s"))\n" : "\n"
         } else {
             let errors = diagnostics.filter { $0.severity == .error }.count
             out += "× \(errors) error\(errors == 1 ? "" : "s") in \(bad.count) of \(files.count) file\(files.count == 1 ? "" : "s"); invalid files are rejected whole\n"

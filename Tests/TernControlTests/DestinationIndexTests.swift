@@ -7,7 +7,7 @@ import TernResources
 /// Builds cluster state from YAML for index tests.
 func clusterState(_ yaml: String) -> ClusterState {
     let result = ManifestParser().parse(text: yaml, file: "state.yaml")
-    #expect(result.diagnostics.isEmpty, "\(result.diagnostics.map(\.description))")
+    #expect(result.errors.isEmpty, "\(result.errors.map(\.description))")
     return ClusterState(result.objects)
 }
 

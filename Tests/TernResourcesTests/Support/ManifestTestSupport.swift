@@ -6,10 +6,10 @@ import Yams
 enum ManifestTestSupport {
     static let parser = ManifestParser()
 
-    /// Parses `yaml` and requires it to be valid; returns the objects.
+    /// Parses `yaml` and requires it to be valid (warnings allowed); returns the objects.
     static func valid(_ yaml: String, file: String = "test.yaml", sourceLocation: Testing.SourceLocation = #_sourceLocation) -> [DecodedObject] {
         let result = parser.parse(text: yaml, file: file)
-        #expect(result.diagnostics.isEmpty, "unexpected diagnostics: \(result.diagnostics.map(\.description))", sourceLocation: sourceLocation)
+        #expect(result.errors.isEmpty, "unexpected errors: \(result.errors.map(\.description))", sourceLocation: sourceLocation)
         return result.objects
     }
 
@@ -25,7 +25,7 @@ enum ManifestTestSupport {
         let first = try #require(valid(yaml, sourceLocation: sourceLocation).first?.as(R.self), "did not decode as \(R.self)", sourceLocation: sourceLocation)
         let encoded = try YAMLEncoder().encode(first)
         let again = parser.parse(text: encoded, file: "re-encoded.yaml")
-        #expect(again.diagnostics.isEmpty, "re-encoded YAML has diagnostics: \(again.diagnostics.map(\.description))\n\(encoded)", sourceLocation: sourceLocation)
+        #expect(again.errors.isEmpty, "re-encoded YAML has errors: \(again.errors.map(\.description))\n\(encoded)", sourceLocation: sourceLocation)
         let second = try #require(again.objects.first?.as(R.self), sourceLocation: sourceLocation)
         #expect(first == second, "round trip changed the model:\n\(encoded)", sourceLocation: sourceLocation)
         return first

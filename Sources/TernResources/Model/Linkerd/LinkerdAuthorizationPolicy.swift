@@ -53,6 +53,11 @@ extension Linkerd {
                     }
                 }
                 guard let refs = v.required(spec.requiredAuthenticationRefs, "requiredAuthenticationRefs") else { return }
+                if refs.isEmpty {
+                    // Linkerd reads an empty list as "no requirement" (everyone); seed 002 and
+                    // most readers take it as deny-all. Tern fails closed and says so.
+                    v.warning("an empty list authorizes no client in Tern (Linkerd would authorize every client); to allow everyone, reference a NetworkAuthentication for 0.0.0.0/0 and ::/0", at: "requiredAuthenticationRefs")
+                }
                 var seen: Set<String> = []
                 v.each("requiredAuthenticationRefs", refs) { v, ref in
                     v.referencedKind(group: ref.group, kind: ref.kind, allowed: Self.authenticationKinds, defaultGroup: "", defaultKind: nil)

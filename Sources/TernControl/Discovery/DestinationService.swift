@@ -1,0 +1,31 @@
+import GRPCCore
+import TernAPI
+import TernCore
+import TernPolicy
+
+/// The destination API: streams endpoint updates for one destination per call. The first
+/// message is the whole set; later ones are diffs against what this caller was last sent, so
+/// a coalesced (slow) caller still converges on the latest state.
+public struct DestinationService: Tern_Destination_V1_Destination.SimpleServiceProtocol {
+    let store: ClusterStore
+
+    public init(store: ClusterStore) { self.store = store }
+
+    public func get(request: Tern_Destination_V1_GetDestination,
+                    response: RPCWriter<Tern_Destination_V1_Update>,
+                    context: ServerContext) async throws {
+        guard let target = DestinationTarget(authority: request.path, clusterDomain: store.config.clusterDomain) else {
+            throw RPCError(code: .invalidArgument,
+                           message: "\"\(request.path.prefix(256))\" is not a destination: expected name.namespace.svc.\(store.config.clusterDomain):port or ip:port")
+        }
+        let watch = await store.watchDestination(target)
+        defer { watch.cancel() }
+        var lastSent: EndpointSet? = nil
+        for await set in watch {
+            for update in set.updates(from: lastSent) {
+                try await response.write(Tern_Destination_V1_Update(update))
+            }
+            lastSent = set
+        }
+    }
+}
