@@ -29,7 +29,7 @@ struct DiagnosticsPolicy: AsyncParsableCommand {
         let policy: InboundPolicy
         let request = draft
         do {
-            policy = try await connection.withClient(defaultPort: 8090, defaultServerName: DiagnosticsCommand.serverName("tern-policy")) { client in
+            policy = try await connection.withClient(defaultPort: 8090, defaultServerName: DiagnosticsCommand.serverName("tern-destination")) { client in
                 try await Tern_Policy_V1_InboundServerPolicies.Client(wrapping: client).watch(request, options: connection.callOptions) { response in
                     guard let first = try await DiagnosticsCommand.first(response.messages) else {
                         throw RPCError(code: .unavailable, message: "the stream ended without a policy")
@@ -94,7 +94,7 @@ struct DiagnosticsOutbound: AsyncParsableCommand {
         let policy: OutboundPolicy?
         let request = draft
         do {
-            policy = try await connection.withClient(defaultPort: 8090, defaultServerName: DiagnosticsCommand.serverName("tern-policy")) { client in
+            policy = try await connection.withClient(defaultPort: 8090, defaultServerName: DiagnosticsCommand.serverName("tern-destination")) { client in
                 try await Tern_Policy_V1_OutboundPolicies.Client(wrapping: client).watch(request, options: connection.callOptions) { response in
                     guard let first = try await DiagnosticsCommand.first(response.messages) else {
                         throw RPCError(code: .unavailable, message: "the stream ended without a policy")

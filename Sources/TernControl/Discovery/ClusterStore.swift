@@ -17,7 +17,10 @@ public actor ClusterStore {
     /// The last rejected file per path, for diagnostics and readiness.
     public private(set) var rejected: [String: [Diagnostic]] = [:]
 
-    public init(config: MeshConfig = MeshConfig()) { self.config = config }
+    public init(config: MeshConfig = MeshConfig(), synced: Bool = false) {
+        self.config = config
+        self.synced = synced
+    }
 
     public struct OutboundKey: Hashable, Sendable {
         public var target: DestinationTarget
