@@ -106,6 +106,11 @@ struct PlanBuilder {
             out.append("\(kind): \(note)")
         }
         if result.findings.contains(where: { $0.field.contains("corsPolicy") }) { out.append("CORS policies: Tern does not implement CORS.") }
+        // Istio retries every HTTP request twice by default; Tern retries only when told to.
+        let implicit = input.virtualServices.reduce(0) { n, vs in n + (vs.resource.spec?.http ?? []).filter { $0.retries == nil && $0.route != nil }.count }
+        if implicit > 0 {
+            out.append("Implicit retries: \(implicit) HTTP rule(s) rely on Istio's default of 2 retries; Tern retries only routes annotated with retry.linkerd.io/* (add retry.linkerd.io/http: gateway-error and retry.linkerd.io/limit: \"2\" to keep them).")
+        }
         return out
     }
 
