@@ -21,7 +21,7 @@ extension TranslationContext {
                        action: "If only some clients should get this policy, review the emitted annotations.")
         }
         guard let resolved = index.resolve(host: host, from: ref.namespace) else {
-            log.change(ref, specPath.key("host"), "\"\(host)\" is not a Kubernetes Service in the input, and Tern applies client policy to Services only.",
+            log.change(ref, specPath, "\"\(host)\" is not a Kubernetes Service in the input, and Tern applies client policy and subsets to Services only; nothing of this rule was carried over.",
                        action: "Add the Service to the input, or drop this rule if the host is external.")
             return
         }

@@ -52,7 +52,11 @@ extension TranslationContext {
                 log.change(ref, path.key("defaultEndpoint"), "Gateway API has no default endpoint for a listener.", action: "Route the traffic with an HTTPRoute or TCPRoute instead.")
             }
             let (proto, tls) = listenerTLS(server, istioProtocol: istioProtocol, gatewayNamespace: ref.namespace, at: path, ref)
-            guard let proto else { continue }
+            guard let proto else {
+                // The reason is reported on the protocol or TLS mode; the server is dropped whole.
+                log.consume(ref, path)
+                continue
+            }
             for (h, host) in (server.hosts ?? []).enumerated() {
                 let split = Self.splitHost(host)
                 let hostNamespace = split.namespace

@@ -32,7 +32,11 @@ extension TranslationContext {
         } else if spec.exportTo != nil {
             log.consume(ref, specPath.key("exportTo"))
         }
-        if parentSets.isEmpty { return }
+        if parentSets.isEmpty {
+            log.change(ref, FieldPath.spec(), "Nothing to attach these rules to (no translated Gateway, and no Service among the hosts), so no route was emitted.",
+                       action: "Add the Istio Gateway or the Services to the input and run the migration again.")
+            return
+        }
         for (i, _) in (spec.hosts ?? []).enumerated() { log.consume(ref, specPath.key("hosts").index(i)) }
         for (parents, suffix) in parentSets {
             let base = suffix.map { "\(ref.name)-\($0)" } ?? ref.name
