@@ -79,7 +79,9 @@ import TernResources
     }
 
     @Test func helmValuesAndIstioOperatorFlagFeatures() {
+        // `helm get values -a` prints a header line before the values.
         let values = """
+        COMPUTED VALUES:
         meshConfig:
           enableTracing: true
           outboundTrafficPolicy: {mode: REGISTRY_ONLY}
