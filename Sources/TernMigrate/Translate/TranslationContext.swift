@@ -24,8 +24,6 @@ struct TranslationContext {
     var currentRouteKind = "HTTPRoute"
     /// The mesh-wide default inbound policy a root-namespace PeerAuthentication asks for.
     var meshDefaultInboundPolicy: String?
-    /// Namespaces whose Istio configuration the plan must mention.
-    var namespacesWithAuthorization: Set<String> = []
 
     static let sourceAnnotation = "migrate.tern.io/source"
 
