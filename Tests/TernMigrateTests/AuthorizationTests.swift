@@ -135,4 +135,31 @@ import TernResources
         #expect(result.findings.contains { $0.object == "ServiceEntry shop/vm" && $0.field == "spec" && $0.severity == .behaviourChange })
         _ = try MigrateSupport.manifests(result)
     }
+
+    @Test func registryOnlyBecomesDenyEgressWithAllowedHosts() throws {
+        let result = MigrateSupport.migrate("""
+        apiVersion: networking.istio.io/v1
+        kind: Sidecar
+        metadata: {name: default, namespace: shop}
+        spec:
+          outboundTrafficPolicy: {mode: REGISTRY_ONLY}
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: github, namespace: shop}
+        spec:
+          hosts: [api.github.com]
+          ports: [{number: 443, name: https, protocol: TLS}, {number: 80, name: http, protocol: HTTP}]
+          resolution: DNS
+        """)
+        let egress = try #require(Self.objects(result, Linkerd.EgressNetwork.self).first)
+        #expect(egress.name == "registry-only")
+        #expect(egress.spec?.trafficPolicy == .deny)
+        #expect(egress.spec?.networks == nil)
+        let tls = try #require(Self.objects(result, GatewayAPI.TLSRoute.self).first)
+        #expect(tls.spec?.hostnames == ["api.github.com"])
+        #expect(tls.spec?.parentRefs == [GatewayAPI.ParentReference(group: "policy.linkerd.io", kind: "EgressNetwork", name: "registry-only", port: 443)])
+        #expect(Self.objects(result, GatewayAPI.HTTPRoute.self).first?.spec?.hostnames == ["api.github.com"])
+        _ = try MigrateSupport.manifests(result)
+    }
 }

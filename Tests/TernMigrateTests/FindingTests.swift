@@ -113,7 +113,8 @@ import TernResources
           selector: {matchLabels: {app: web}}
           jwtRules: [{issuer: "https://issuer.example.com", jwksUri: "https://issuer.example.com/jwks"}]
         """)
-        #expect(Self.finding(result, "spec.outboundTrafficPolicy")?.severity == .securityRelevant)
+        #expect(Self.finding(result, "spec.outboundTrafficPolicy")?.severity == .info)
+        #expect(result.manifests.contains { ($0 as? Linkerd.EgressNetwork)?.spec?.trafficPolicy == .deny })
         #expect(Self.finding(result, "spec.egress")?.severity == .info)
         #expect(Self.finding(result, "spec.jwtRules[0]")?.severity == .securityRelevant)
         #expect(result.exitCode == 3)

@@ -94,8 +94,8 @@ struct PlanBuilder {
         if !input.requestAuthentications.isEmpty {
             out.append("RequestAuthentication (JWT) in \(Set(input.requestAuthentications.map(\.ref.namespace)).sorted().joined(separator: ", ")): Tern does not validate end-user tokens.")
         }
-        if input.sidecars.contains(where: { $0.resource.spec?.outboundTrafficPolicy?.mode == "REGISTRY_ONLY" }) {
-            out.append("Sidecar REGISTRY_ONLY egress restriction: recreate it with EgressNetwork (trafficPolicy: Deny).")
+        if input.sidecars.contains(where: { $0.resource.spec?.outboundTrafficPolicy?.mode == "REGISTRY_ONLY" && $0.resource.spec?.workloadSelector != nil }) {
+            out.append("Sidecar REGISTRY_ONLY for selected workloads: Tern restricts egress per namespace (EgressNetwork), not per workload.")
         }
         if !input.serviceEntries.isEmpty {
             out.append("ServiceEntry (\(input.serviceEntries.count)): external hosts are reachable without registration in Tern; see the EgressNetwork findings.")

@@ -18,9 +18,12 @@ extension TranslationContext {
             }
             if let mode = spec.outboundTrafficPolicy?.mode {
                 let path = FieldPath.spec("outboundTrafficPolicy")
-                if mode == "REGISTRY_ONLY" {
-                    log.security(ref, path, "Istio blocked traffic to hosts outside its registry; Tern allows egress unless an EgressNetwork denies it.",
-                                 action: "Create an EgressNetwork with trafficPolicy: Deny covering the outside world (0.0.0.0/0 except the cluster networks) and routes for the allowed hosts.")
+                if mode == "REGISTRY_ONLY" && spec.workloadSelector == nil && restrictEgress(ref.namespace, from: ref) {
+                    log.info(ref, path, "REGISTRY_ONLY became an EgressNetwork with trafficPolicy: Deny for \(ref.namespace), with routes allowing the hosts of the ServiceEntries visible there.",
+                             action: "Hosts Istio knew without a ServiceEntry (other namespaces' Services stay reachable) need no change.")
+                } else if mode == "REGISTRY_ONLY" {
+                    log.security(ref, path, "Istio blocked traffic from the selected workloads to hosts outside its registry; Tern's egress policy applies to whole namespaces, so nothing was emitted and egress is allowed.",
+                                 action: "Move the workloads to their own namespace, or apply the restriction to the whole namespace, and run the migration again.")
                 } else {
                     log.info(ref, path, "ALLOW_ANY is Tern's default: egress is allowed.")
                 }
