@@ -26,8 +26,7 @@ extension TranslationContext {
             log.info(ref, FieldPath.spec("hosts"), "Tern's EgressNetwork matches traffic by address; the hosts (\(hosts)) are reached through those networks.",
                      action: "To route or restrict per host, attach HTTPRoutes or TLSRoutes with these hostnames to the EgressNetwork.")
         } else {
-            log.info(ref, FieldPath.spec("hosts"), "Tern allows egress to \(hosts) without registering them, and EgressNetwork cannot name hosts without addresses.",
-                     action: "If egress must be restricted, create an EgressNetwork with trafficPolicy: Deny and routes allowing these hostnames.")
+            log.info(ref, FieldPath.spec("hosts"), "Tern allows egress to \(hosts) without registering them; where a namespace restricts egress (Sidecar REGISTRY_ONLY), the migration allows these hosts with routes on that namespace's EgressNetwork.")
         }
         if spec.ports != nil {
             log.info(ref, FieldPath.spec("ports"), "Tern detects the protocol of egress traffic itself; ports need no declaration.")
