@@ -149,8 +149,19 @@ let package = Package(
             path: "bench/certify",
             swiftSettings: swiftSettings
         ),
+        // Benchmarks (bench/): control-plane change propagation against a real tern-controller.
+        .executableTarget(
+            name: "tern-bench-controller",
+            dependencies: [
+                "TernAPI", "TernPolicy",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ],
+            path: "bench/controller",
+            swiftSettings: swiftSettings
+        ),
         // Tests.
-        .testTarget(name: "TernCLITests", dependencies: ["tern"], swiftSettings: swiftSettings),
+        .testTarget(name: "TernCLITests", dependencies: ["tern", "tern-controller"], swiftSettings: swiftSettings),
         .testTarget(name: "TernPolicyTests", dependencies: ["TernPolicy", "TernCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TernControlTests",

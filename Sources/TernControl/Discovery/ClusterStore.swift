@@ -44,17 +44,25 @@ public actor ClusterStore {
         }
     }
 
-    /// Applies a batch from a source and republishes if anything changed.
+    /// Applies a batch from a source and republishes what the change can affect.
     public func apply(_ events: [SourceEvent]) {
+        var affected: Set<String> = []
         for event in events {
             switch event {
             case .rejected(let file, let diagnostics): rejected[file] = diagnostics
-            case .applied(let object): rejected[object.source.file] = nil
+            case .applied(let object):
+                rejected[object.source.file] = nil
+                affected.insert(Self.scope(of: object.key))
+            case .deleted(let key): affected.insert(Self.scope(of: key))
             case .synced: synced = true
-            case .deleted: break
             }
         }
-        if state.apply(events) { republish() }
+        if state.apply(events) { republish(affecting: affected) }
+    }
+
+    /// The namespace an object's change can affect: its own, or for a Namespace, the one it is.
+    static func scope(of key: ObjectKey) -> String {
+        key.type == Namespace.typeKey ? key.name : key.namespace
     }
 
     /// True once the source delivered its initial state.
@@ -62,13 +70,28 @@ public actor ClusterStore {
     public var objectCount: Int { state.count }
     public var snapshot: ClusterState { state }
 
-    private func republish() {
+    /// Recomputes the watched keys a change in `namespaces` can affect: names in those
+    /// namespaces, consumers in them, and every address key (an IP may be any service's).
+    /// Watchers of unchanged values are sent nothing (the hubs compare).
+    private func republish(affecting namespaces: Set<String>) {
+        func touched(_ target: DestinationTarget) -> Bool {
+            switch target {
+            case .service(let ns, _, _): return namespaces.contains(ns)
+            case .address: return true
+            }
+        }
         let destinationIndex = DestinationIndex(state: state, config: config)
-        for key in destinations.watchedKeys { destinations.publish(key, destinationIndex.endpoints(for: key)) }
+        for key in destinations.watchedKeys where touched(key) {
+            destinations.publish(key, destinationIndex.endpoints(for: key))
+        }
         let outboundIndex = OutboundIndex(state: state, config: config)
-        for key in outbound.watchedKeys { outbound.publish(key, outboundIndex.policy(for: key.target, callerNamespace: key.callerNamespace)) }
+        for key in outbound.watchedKeys where touched(key.target) || key.callerNamespace.map(namespaces.contains) == true {
+            outbound.publish(key, outboundIndex.policy(for: key.target, callerNamespace: key.callerNamespace))
+        }
         let inboundIndex = InboundIndex(state: state, config: config)
-        for key in inbound.watchedKeys { inbound.publish(key, inboundIndex.policy(namespace: key.namespace, workload: key.workload, port: key.port)) }
+        for key in inbound.watchedKeys where namespaces.contains(key.namespace) {
+            inbound.publish(key, inboundIndex.policy(namespace: key.namespace, workload: key.workload, port: key.port))
+        }
     }
 
     public func watchDestination(_ target: DestinationTarget) -> WatchHub<DestinationTarget, EndpointSet>.Watch {

@@ -47,7 +47,7 @@ public struct ResourceType: Hashable, Sendable, CustomStringConvertible, Compara
     }
 
     public var description: String { group.isEmpty ? kind : "\(kind).\(group)" }
-    public static func < (a: ResourceType, b: ResourceType) -> Bool { a.description < b.description }
+    public static func < (a: ResourceType, b: ResourceType) -> Bool { (a.kind, a.group) < (b.kind, b.group) }
 }
 
 /// The identity of an object in cluster state: kind/namespace/name.
@@ -63,7 +63,11 @@ public struct ObjectKey: Hashable, Sendable, CustomStringConvertible, Comparable
     }
 
     public var description: String { namespace.isEmpty ? "\(type)/\(name)" : "\(type)/\(namespace)/\(name)" }
-    public static func < (a: ObjectKey, b: ObjectKey) -> Bool { a.description < b.description }
+    /// Orders by kind, namespace, name without building strings (sorting is on hot paths).
+    public static func < (a: ObjectKey, b: ObjectKey) -> Bool {
+        if a.type != b.type { return a.type < b.type }
+        return (a.namespace, a.name) < (b.namespace, b.name)
+    }
 }
 
 /// Splits `apiVersion` into group and version (`apps/v1` → ("apps", "v1"), `v1` → ("", "v1")).
