@@ -43,6 +43,16 @@ import TernResources
         #expect(rule.backendRefs?.first?.weight == nil)
     }
 
+    @Test func gatewayClassFlag() throws {
+        let yaml = try Self.files.map { try MigrateSupport.example("istio/faces/\($0)") }.joined(separator: "\n---\n")
+        var options = MigrationOptions()
+        options.gatewayClass = "envoy-gateway"
+        options.gatewayClassGiven = true
+        let result = MigrateSupport.migrate(yaml, options: options)
+        #expect(result.manifests.compactMap { $0 as? GatewayAPI.Gateway }.first?.spec?.gatewayClassName == "envoy-gateway")
+        #expect(result.findings.first { $0.field == "spec.selector" }?.action == "Nothing to do.")
+    }
+
     @Test func smileyDelayCarriesTheFault() throws {
         let route = try #require(try Self.faces().manifests.compactMap { $0 as? GatewayAPI.HTTPRoute }.first { $0.name == "smiley-delay" })
         let annotations = route.metadata.annotations ?? [:]
