@@ -49,6 +49,12 @@ struct TernController: AsyncParsableCommand {
     @Option(help: "Lifetime of issued leaf certificates, in seconds.")
     var leafLifetimeSeconds = 24 * 3600
 
+    @Flag(help: "Serve identity without TLS (tokens travel in the clear: loopback testing only).")
+    var identityPlaintext = false
+
+    @OptionGroup(title: "Destination and policy")
+    var controlPlane: ControlPlaneOptions
+
     func run() async throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         let logger = Logger(label: "tern-controller")
@@ -65,15 +71,39 @@ struct TernController: AsyncParsableCommand {
         } catch {
             throw ValidationError("identity: \(error)")
         }
+        // The server proves itself with a leaf from the issuer it serves; proxies set
+        // TERN_PROXY_IDENTITY_SVC_NAME to this name.
+        let tls: IdentityServerTLS?
+        do {
+            tls = identityPlaintext ? nil : try IdentityServerTLS.selfIssued(
+                by: authority.currentIssuer,
+                as: IdentityServerTLS.serviceIdentity(controlPlaneNamespace: controlPlaneNamespace, trustDomain: trustDomain))
+        } catch {
+            throw ValidationError("identity: cannot issue the identity server's certificate: \(error)")
+        }
+        if let tls { logger.info("identity server TLS", metadata: ["name": "\(tls.identity)"]) }
         let identity = IdentityServer(
             service: IdentityService(authority: authority), host: identityHost, port: identityPort,
-            logger: logger, onListening: { port in
+            tls: tls, logger: logger, onListening: { port in
                 // Tests and scripts started with port 0 read the real port from here.
                 print("identity listening \(identityHost):\(port)")
                 fflush(nil)
             })
+        // Destination and policy present their own identity, issued like the identity server's.
+        let apiTLS: IdentityServerTLS
+        do {
+            apiTLS = try IdentityServerTLS.selfIssued(by: authority.currentIssuer, as: try MeshIdentity(
+                serviceAccount: "tern-destination", namespace: controlPlaneNamespace,
+                controlPlaneNamespace: controlPlaneNamespace, trustDomain: trustDomain))
+        } catch {
+            throw ValidationError("cannot issue the destination server's certificate: \(error)")
+        }
+        let plane = ControlPlane(
+            config: try controlPlane.config(trustDomain: trustDomain, controlPlaneNamespace: controlPlaneNamespace, tls: apiTLS),
+            logger: logger)
+        let services: [any Service] = (controlPlane.servers.contains("identity") ? [identity] : []) + plane.services
         let group = ServiceGroup(
-            configuration: .init(services: [identity], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

@@ -47,7 +47,9 @@ let credentials = MeshCredentials(trustAnchors: config.trustAnchors)
 let tls = MeshTLS(credentials: credentials)
 let client: GRPCCertifyClient
 do {
-    client = try GRPCCertifyClient(host: config.serviceHost, port: config.servicePort)
+    client = try GRPCCertifyClient(
+        host: config.serviceHost, port: config.servicePort, serverName: config.serviceName,
+        trustAnchors: config.trustAnchors)
 } catch {
     fail("cannot reach the identity service: \(error)")
 }

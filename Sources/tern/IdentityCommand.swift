@@ -61,13 +61,16 @@ struct IdentityInitCommand: AsyncParsableCommand {
         let anchor: Certificate
         let anchorSigningKey: Certificate.PrivateKey
         if let anchorCert, let anchorKey {
-            anchor = try PEMFiles.certificates(atPath: anchorCert)[0]
+            // The file may be a bundle (old + new anchor during rotation): sign with the
+            // anchor the key belongs to, and keep the whole bundle as the trust anchors.
+            let bundle = try PEMFiles.certificates(atPath: anchorCert)
             anchorSigningKey = try PEMFiles.privateKey(atPath: anchorKey)
-            guard anchorSigningKey.publicKey == anchor.publicKey else {
-                throw ValidationError("--anchor-key does not belong to --anchor-cert")
+            guard let signing = bundle.first(where: { $0.publicKey == anchorSigningKey.publicKey }) else {
+                throw ValidationError("--anchor-key belongs to no certificate in --anchor-cert")
             }
+            anchor = signing
             if anchorCert != path(IdentityFilesLayout.anchors) {
-                try write(PEMFiles.pem([anchor]), IdentityFilesLayout.anchors, mode: 0o644)
+                try write(PEMFiles.pem(bundle), IdentityFilesLayout.anchors, mode: 0o644)
             }
         } else {
             let generated = try PKIGenerator.makeTrustAnchor(

@@ -13,6 +13,8 @@ import Testing
         [
             "TERN_PROXY_IDENTITY_LOCAL_NAME": identity,
             "TERN_PROXY_IDENTITY_SVC_ADDR": "127.0.0.1:\(identityPort)",
+            // The controller serves Certify over TLS as this name (verified against ca.crt).
+            "TERN_PROXY_IDENTITY_SVC_NAME": "tern-identity.tern.serviceaccount.identity.tern.cluster.local",
             "TERN_PROXY_IDENTITY_TOKEN_FILE": "\(dir)/\(sa).token",
             "TERN_PROXY_IDENTITY_TRUST_ANCHORS_FILE": "\(dir)/ca.crt",
         ]

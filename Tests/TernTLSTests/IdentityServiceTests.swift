@@ -61,4 +61,31 @@ import TernTLS
         #expect(ca.stats.count("permission_denied") == 1)
         #expect(ca.stats.count("invalid_csr") == 2)
     }
+
+    @Test func certifyOverTLSVerifiesTheIdentityServersName() async throws {
+        let ca = authority()
+        let web = try pki.identity("web")
+        let serverIdentity = try IdentityServerTLS.serviceIdentity(trustDomain: "cluster.local")
+        let tls = try IdentityServerTLS.selfIssued(by: pki.issuer, as: serverIdentity)
+        #expect(!"\(tls)".contains("PRIVATE"))
+        let issued = try await withIdentityService(ca, tls: tls, anchors: [pki.anchor.certificate]) { client, _ in
+            try await client.certify(identity: web.dnsName, token: token("web"), csr: IdentityCSR.make(for: web, key: .init()))
+        }
+        #expect(issued.leaf.meshIdentities == [web])
+
+        // A client expecting another name (or trusting another anchor) never sends its token.
+        let impostorName = try pki.identity("evil").dnsName
+        await #expect(throws: (any Error).self) {
+            try await withIdentityService(ca, tls: tls, clientExpects: impostorName, anchors: [pki.anchor.certificate]) { client, _ in
+                try await client.certify(identity: web.dnsName, token: token("web"), csr: IdentityCSR.make(for: web, key: .init()))
+            }
+        }
+        let other = try TestPKI()
+        await #expect(throws: (any Error).self) {
+            try await withIdentityService(ca, tls: tls, anchors: [other.anchor.certificate]) { client, _ in
+                try await client.certify(identity: web.dnsName, token: token("web"), csr: IdentityCSR.make(for: web, key: .init()))
+            }
+        }
+        #expect(ca.stats.count("ok") == 1)
+    }
 }

@@ -44,12 +44,12 @@ let callers: [Caller] = try (0..<64).map { i in
 
 var logger = Logger(label: "bench")
 logger.logLevel = .warning
-let server = IdentityServer(service: IdentityService(authority: authority), host: "127.0.0.1", port: 0, logger: logger)
+let server = IdentityServer(service: IdentityService(authority: authority), host: "127.0.0.1", port: 0, tls: nil, logger: logger)
 
 try await withThrowingTaskGroup(of: Void.self) { group in
     group.addTask { try await server.run() }
     let port = try await server.boundPort()
-    let client = try GRPCCertifyClient(host: "127.0.0.1", port: port)
+    let client = try GRPCCertifyClient(host: "127.0.0.1", port: port, serverName: nil)
     group.addTask { try await client.run() }
 
     // Warm-up: connection establishment and first-call costs are not throughput.

@@ -39,6 +39,9 @@ public final class CertifyAuthority: Sendable {
         self.issuer = Mutex(LeafIssuer(issuer: issuer, leafLifetime: config.leafLifetime, backdate: config.backdate))
     }
 
+    /// The issuer signing new leaves now.
+    public var currentIssuer: IssuerCredentials { issuer.withLock { $0.issuer } }
+
     /// Rotates the issuer: later leaves are signed by `newIssuer`; leaves already issued stay
     /// valid for as long as their chain does.
     public func replaceIssuer(_ newIssuer: IssuerCredentials) {

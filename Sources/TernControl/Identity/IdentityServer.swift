@@ -6,6 +6,8 @@ import Synchronization
 
 /// Serves the identity gRPC API (port 8080 by default) as a lifecycle `Service`: runs until
 /// the service group shuts down, then stops accepting calls and lets in-flight ones finish.
+/// With `tls` nil it serves plaintext: only for tests and benchmarks on loopback, since
+/// Certify requests carry bearer tokens.
 public final class IdentityServer: Service, Sendable {
     public let host: String
     public let port: Int
@@ -15,8 +17,8 @@ public final class IdentityServer: Service, Sendable {
     private let onListening: @Sendable (Int) -> Void
 
     public init(
-        service: IdentityService, host: String = "0.0.0.0", port: Int = 8080, logger: Logger,
-        onListening: @escaping @Sendable (Int) -> Void = { _ in }
+        service: IdentityService, host: String = "0.0.0.0", port: Int = 8080, tls: IdentityServerTLS?,
+        logger: Logger, onListening: @escaping @Sendable (Int) -> Void = { _ in }
     ) {
         self.host = host
         self.port = port
@@ -24,7 +26,7 @@ public final class IdentityServer: Service, Sendable {
         self.onListening = onListening
         self.transport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: host, port: port),
-            transportSecurity: .plaintext)
+            transportSecurity: tls?.transportSecurity ?? .plaintext)
         self.server = GRPCServer(transport: transport, services: [service])
     }
 

@@ -4,6 +4,7 @@ import GRPCNIOTransportHTTP2
 import ServiceLifecycle
 import SwiftProtobuf
 import TernAPI
+import TernTLS
 import X509
 
 /// What the certifier needs from the identity service: one Certify call. A protocol so the
@@ -30,8 +31,26 @@ public final class GRPCCertifyClient: CertifyClient, Service {
     private let client: GRPCClient<HTTP2ClientTransport.Posix>
     private let timeout: Duration
 
-    public init(host: String, port: Int, timeout: Duration = .seconds(10)) throws {
-        let transport = try HTTP2ClientTransport.Posix(target: .ipv4(address: host, port: port), transportSecurity: .plaintext)
+    /// With `serverName`, the channel is TLS and the server must present a certificate for
+    /// that name chaining to `trustAnchors` (the mesh's anchors); nil means plaintext, for
+    /// tests and benchmarks on loopback only.
+    public init(
+        host: String, port: Int, serverName: String?, trustAnchors: [Certificate] = [], timeout: Duration = .seconds(10)
+    ) throws {
+        var config = HTTP2ClientTransport.Posix.Config.defaults
+        let security: HTTP2ClientTransport.Posix.TransportSecurity
+        if let serverName {
+            // The authority drives both SNI and hostname verification.
+            config.http2.authority = serverName
+            let roots = try trustAnchors.map { TLSConfig.CertificateSource.bytes(try $0.derEncoded(), format: .der) }
+            security = .tls(.init(
+                certificateChain: [], privateKey: nil, serverCertificateVerification: .fullVerification,
+                trustRoots: .certificates(roots)))
+        } else {
+            security = .plaintext
+        }
+        let transport = try HTTP2ClientTransport.Posix(
+            target: .ipv4(address: host, port: port), transportSecurity: security, config: config)
         self.client = GRPCClient(transport: transport)
         self.timeout = timeout
     }
@@ -54,6 +73,9 @@ public final class GRPCCertifyClient: CertifyClient, Service {
         request.certificateSigningRequest = Data(csr)
         var options = CallOptions.defaults
         options.timeout = timeout
+        // Fail fast when the service is unreachable: the certifier's own backoff decides
+        // when to try again, and its metrics should see each failed attempt.
+        options.waitForReady = false
         let response = try await Tern_Identity_V1_Identity.Client(wrapping: client).certify(request, options: options)
         do {
             let leaf = try Certificate(derEncoded: Array(response.leafCertificate))

@@ -18,10 +18,14 @@ public struct ProxyIdentityConfig: Sendable {
     public var servicePort: Int
     public var tokenFile: String
     public var trustAnchors: [Certificate]
+    /// The identity service's mesh name; when set the Certify channel is TLS, verified
+    /// against the trust anchors (Linkerd's LINKERD2_PROXY_IDENTITY_SVC_NAME).
+    public var serviceName: String?
 
     public static let variables = (
         localName: "TERN_PROXY_IDENTITY_LOCAL_NAME",
         serviceAddress: "TERN_PROXY_IDENTITY_SVC_ADDR",
+        serviceName: "TERN_PROXY_IDENTITY_SVC_NAME",
         tokenFile: "TERN_PROXY_IDENTITY_TOKEN_FILE",
         trustAnchors: "TERN_PROXY_IDENTITY_TRUST_ANCHORS_FILE"
     )
@@ -49,9 +53,11 @@ public struct ProxyIdentityConfig: Sendable {
         } catch {
             throw .invalid(v.trustAnchors, error.description)
         }
+        var serviceName = env(v.serviceName)
+        if serviceName?.isEmpty == true { serviceName = nil }
         return ProxyIdentityConfig(
             identity: identity, serviceHost: String(address[..<colon]), servicePort: port,
-            tokenFile: tokenFile, trustAnchors: anchors)
+            tokenFile: tokenFile, trustAnchors: anchors, serviceName: serviceName)
     }
 }
 
