@@ -14,10 +14,7 @@ public struct DestinationService: Tern_Destination_V1_Destination.SimpleServiceP
     public func get(request: Tern_Destination_V1_GetDestination,
                     response: RPCWriter<Tern_Destination_V1_Update>,
                     context: ServerContext) async throws {
-        guard let target = DestinationTarget(authority: request.path, clusterDomain: store.config.clusterDomain) else {
-            throw RPCError(code: .invalidArgument,
-                           message: "\"\(request.path.prefix(256))\" is not a destination: expected name.namespace.svc.\(store.config.clusterDomain):port or ip:port")
-        }
+        let target = try DestinationTarget(requested: request.path, clusterDomain: store.config.clusterDomain)
         let watch = await store.watchDestination(target)
         defer { watch.cancel() }
         var lastSent: EndpointSet? = nil
@@ -27,5 +24,17 @@ public struct DestinationService: Tern_Destination_V1_Destination.SimpleServiceP
             }
             lastSent = set
         }
+    }
+}
+
+extension DestinationTarget {
+    /// Parses what a caller asked for, or answers INVALID_ARGUMENT saying what was expected
+    /// (quoting at most 256 characters of the request back).
+    init(requested text: String, clusterDomain: String) throws {
+        guard let target = DestinationTarget(authority: text, clusterDomain: clusterDomain) else {
+            throw RPCError(code: .invalidArgument,
+                           message: "\"\(text.prefix(256))\" is not a destination: expected name.namespace.svc.\(clusterDomain):port or ip:port")
+        }
+        self = target
     }
 }

@@ -37,9 +37,7 @@ public struct OutboundPolicyService: Tern_Policy_V1_OutboundPolicies.SimpleServi
     public func watch(request: Tern_Policy_V1_OutboundTarget,
                       response: RPCWriter<Tern_Policy_V1_OutboundPolicy>,
                       context: ServerContext) async throws {
-        guard let target = DestinationTarget(authority: request.target, clusterDomain: store.config.clusterDomain) else {
-            throw RPCError(code: .invalidArgument, message: "\"\(request.target.prefix(256))\" is not a destination: expected name.namespace.svc:port or ip:port")
-        }
+        let target = try DestinationTarget(requested: request.target, clusterDomain: store.config.clusterDomain)
         let caller = request.callerNamespace.isEmpty ? nil : request.callerNamespace
         let watch = await store.watchOutbound(.init(target: target, callerNamespace: caller))
         defer { watch.cancel() }
