@@ -262,3 +262,20 @@ struct AnnotationRuleTests {
         """)
     }
 }
+
+@Suite("Fault injection annotations on routes")
+struct FaultAnnotationValidationTests {
+    @Test(arguments: ["gateway.networking.k8s.io/v1\nkind: HTTPRoute", "gateway.networking.k8s.io/v1\nkind: GRPCRoute", "policy.linkerd.io/v1beta3\nkind: HTTPRoute"])
+    func badFaultValuesAreErrors(header: String) {
+        let errors = ManifestTestSupport.errors("""
+        apiVersion: \(header)
+        metadata:
+          name: r
+          annotations: {fault.tern.io/delay: soon, fault.tern.io/dealy-percent: "5"}
+        spec:
+          parentRefs: [{name: s, kind: Service, group: core, port: 80}]
+        """)
+        #expect(errors.count == 2, "\(errors)")
+        #expect(errors.allSatisfy { $0.hasPrefix("test.yaml:4: metadata.annotations[\"fault.tern.io/") }, "\(errors)")
+    }
+}

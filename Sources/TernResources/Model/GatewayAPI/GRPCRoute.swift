@@ -19,6 +19,8 @@ extension GatewayAPI {
         }
 
         public func validate(_ v: inout Validator) {
+            // Tern's fault injection rides on route annotations (docs/fault-injection.md).
+            v.faultAnnotations(metadata.annotations)
             guard let spec = v.required(spec, "spec") else { return }
             v.at("spec") { v in
                 v.parentRefs(spec.parentRefs, allowed: HTTPRoute.parentKinds, defaultGroup: GatewayAPI.group)

@@ -24,6 +24,8 @@ extension GatewayAPI {
         ]
 
         public func validate(_ v: inout Validator) {
+            // Tern's fault injection rides on route annotations (docs/fault-injection.md).
+            v.faultAnnotations(metadata.annotations)
             v.at("spec", v.required(spec, "spec")) { v, spec in
                 spec.validate(&v, parentKinds: Self.parentKinds, parentGroup: GatewayAPI.group)
             }

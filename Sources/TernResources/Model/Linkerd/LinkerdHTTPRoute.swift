@@ -26,6 +26,8 @@ extension Linkerd {
         static let filterTypes: [GatewayAPI.HTTPRouteFilterType] = [.requestHeaderModifier, .responseHeaderModifier, .requestRedirect]
 
         public func validate(_ v: inout Validator) {
+            // Tern's fault injection rides on route annotations (docs/fault-injection.md).
+            v.faultAnnotations(metadata.annotations)
             guard let spec = v.required(spec, "spec") else { return }
             v.at("spec") { v in
                 // Linkerd's CRD defaults a parent's group to policy.linkerd.io.
