@@ -276,6 +276,6 @@ struct FaultAnnotationValidationTests {
           parentRefs: [{name: s, kind: Service, group: core, port: 80}]
         """)
         #expect(errors.count == 2, "\(errors)")
-        #expect(errors.allSatisfy { $0.hasPrefix("test.yaml:4: metadata.annotations[\"fault.tern.io/") }, "\(errors)")
+        #expect(errors.allSatisfy { $0.hasPrefix("test.yaml:5: metadata.annotations[\"fault.tern.io/") }, "\(errors)")
     }
 }
