@@ -6,6 +6,9 @@ packages=()
 need() { command -v "$1" >/dev/null 2>&1 || packages+=("$2"); }
 need curl curl
 need ip iproute2
+# proxy-init tests program iptables inside throwaway network namespaces. Debian's package
+# points plain `iptables` at the nf_tables back end, which is what `tern proxy-init` uses.
+need iptables-save iptables
 
 if [ ${#packages[@]} -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then
