@@ -111,11 +111,13 @@ let package = Package(
         ),
         // Pure decisions and the domain values control plane and proxy share. No NIO, no gRPC.
         .target(name: "TernPolicy", dependencies: ["TernCore"], swiftSettings: swiftSettings),
+        // The local runtime: netns + iptables pods (proxy-init now; supervision with `tern local`).
+        .target(name: "TernLocal", dependencies: ["TernCore"], swiftSettings: swiftSettings),
         // Executables: thin, parse config and run.
         .executableTarget(
             name: "tern",
             dependencies: [
-                "TernCore", "TernResources", "TernTLS", "TernMigrate", "TernAPI", "TernPolicy",
+                "TernCore", "TernResources", "TernTLS", "TernMigrate", "TernAPI", "TernPolicy", "TernLocal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -176,6 +178,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TernCoreTests", dependencies: ["TernCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "TernLocalTests", dependencies: ["TernLocal", "TernCore", "tern"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TernTLSTests",
             dependencies: [

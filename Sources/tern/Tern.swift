@@ -15,6 +15,7 @@ struct Tern: AsyncParsableCommand {
             IdentityCommand.self,
             MigrateCommand.self,
             DiagnosticsCommand.self,
+            ProxyInitCommand.self,
         ]
     )
 
