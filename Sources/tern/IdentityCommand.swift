@@ -66,7 +66,7 @@ struct IdentityInitCommand: AsyncParsableCommand {
             let bundle = try PEMFiles.certificates(atPath: anchorCert)
             anchorSigningKey = try PEMFiles.privateKey(atPath: anchorKey)
             guard let signing = bundle.first(where: { $0.publicKey == anchorSigningKey.publicKey }) else {
-                throw ValidationError("--anchor-key belongs to no certificate in --anchor-cert")
+                throw IdentityCLIError("--anchor-key belongs to no certificate in --anchor-cert")
             }
             anchor = signing
             if anchorCert != path(IdentityFilesLayout.anchors) {
@@ -100,10 +100,16 @@ struct IdentityInitCommand: AsyncParsableCommand {
     private func write(_ text: String, _ name: String, mode: mode_t, replace: Bool = false) throws {
         let target = path(name)
         if !force, !replace, FileManager.default.fileExists(atPath: target) {
-            throw ValidationError("\(target) exists; pass --force to replace it")
+            throw IdentityCLIError("\(target) exists; pass --force to replace it")
         }
         try PEMFiles.write(text, toPath: target, mode: mode)
     }
+}
+
+/// A failure while doing the work (not a usage mistake), so no usage text follows it.
+struct IdentityCLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// File names shared with the controller's `IdentityFiles` (Linkerd's names).

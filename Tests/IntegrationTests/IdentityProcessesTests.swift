@@ -43,6 +43,8 @@ import Testing
 
         let controller = try RunningProcess("tern-controller", [
             "--identity-dir", dir, "--identity-host", "127.0.0.1", "--identity-port", "0",
+            // Only identity, and nothing on fixed ports, so parallel tests cannot collide.
+            "--serve", "identity", "--admin-host", "127.0.0.1", "--admin-port", "0",
         ])
         defer { controller.terminate() }
         let listening = try await controller.waitForLine(startingWith: "identity listening ")

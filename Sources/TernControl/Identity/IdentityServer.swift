@@ -45,7 +45,9 @@ public final class IdentityServer: Service, Sendable {
                 // Reported once bound (a port-0 server only knows its port then); the child ends
                 // on its own, so the group lives exactly as long as the server.
                 group.addTask {
-                    let port = try await self.boundPort()
+                    // If binding fails, serve() throws the real cause (e.g. address in use);
+                    // this child must not mask it with "no listening address".
+                    guard let port = try? await self.boundPort() else { return }
                     self.logger.info("identity server listening", metadata: ["address": "\(self.host):\(port)"])
                     self.onListening(port)
                 }
