@@ -219,7 +219,6 @@ let package = Package(
         .testTarget(
             name: "TernResourcesTests",
             dependencies: ["TernResources", "TernCore", .product(name: "Yams", package: "Yams")],
-            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -32,7 +32,7 @@ struct ControllerProcessTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tern-ctl-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.createDirectory(atPath: dir + "/state", withIntermediateDirectories: true)
-        let initOut = try TernBinary.run(["identity", "init", "--trust-domain", "cluster.local", "--out", dir + "/id"])
+        let initOut = try await TernBinary.run(["identity", "init", "--trust-domain", "cluster.local", "--out", dir + "/id"])
         try #require(initOut.status == 0, "\(initOut.stderr)")
         try """
         apiVersion: v1
@@ -59,29 +59,29 @@ struct ControllerProcessTests {
         defer { if controller.isRunning { controller.terminate() } }
 
         let tls = ["--trust-anchors", dir + "/id/ca.crt"]
-        func endpoints() throws -> [[String: Any]]? {
-            let out = try TernBinary.run(["diagnostics", "endpoints", "color.faces:80", "--controller", "127.0.0.1:\(destinationPort)", "-o", "json"] + tls)
+        @Sendable func endpoints() async throws -> [[String: Any]]? {
+            let out = try await TernBinary.run(["diagnostics", "endpoints", "color.faces:80", "--controller", "127.0.0.1:\(destinationPort)", "-o", "json"] + tls)
             guard out.status == 0, let json = try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any] else { return nil }
             return json["endpoints"] as? [[String: Any]]
         }
-        func eventually(_ condition: () throws -> Bool) async throws -> Bool {
+        func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
             for _ in 0..<100 {
-                if try condition() { return true }
+                if try await condition() { return true }
                 try await Task.sleep(for: .milliseconds(100))
             }
             return false
         }
 
-        #expect(try await eventually { try endpoints()?.count == 1 })
-        let first = try #require(try endpoints()?.first)
+        #expect(try await eventually { try await endpoints()?.count == 1 })
+        let first = try #require(try await endpoints()?.first)
         #expect(first["identity"] as? String == "color.faces.serviceaccount.identity.tern.cluster.local")
         #expect(first["port"] as? Int == 8000)
 
         // A new pod appears in the directory; the controller follows it live.
         try Self.pod("color-2", "10.1.0.8").write(toFile: dir + "/state/pod-2.yaml", atomically: true, encoding: .utf8)
-        #expect(try await eventually { try endpoints()?.count == 2 })
+        #expect(try await eventually { try await endpoints()?.count == 2 })
 
-        let policy = try TernBinary.run(["diagnostics", "policy", "faces/color-1", "8000", "--controller", "127.0.0.1:\(policyPort)"] + tls)
+        let policy = try await TernBinary.run(["diagnostics", "policy", "faces/color-1", "8000", "--controller", "127.0.0.1:\(policyPort)"] + tls)
         #expect(policy.status == 0, "\(policy.stderr)")
         #expect(policy.stdout.contains("default/cluster-authenticated"), "\(policy.stdout)")
 
@@ -89,11 +89,11 @@ struct ControllerProcessTests {
         try "apiVersion: v1\nkind: Pod\nmetadata: {name: color-3, namespace: faces}\nspec: {containers: [{name: \"Bad Name\"}]}\n"
             .write(toFile: dir + "/state/bad.yaml", atomically: true, encoding: .utf8)
         try await Task.sleep(for: .milliseconds(300))
-        #expect(try endpoints()?.count == 2)
+        #expect(try await endpoints()?.count == 2)
 
-        let unknown = try TernBinary.run(["diagnostics", "endpoints", "nope.faces:80", "--controller", "127.0.0.1:\(destinationPort)"] + tls)
+        let unknown = try await TernBinary.run(["diagnostics", "endpoints", "nope.faces:80", "--controller", "127.0.0.1:\(destinationPort)"] + tls)
         #expect(unknown.stdout.contains("no such service"))
-        let wrongAnchors = try TernBinary.run(["diagnostics", "endpoints", "color.faces:80", "--controller", "127.0.0.1:\(destinationPort)",
+        let wrongAnchors = try await TernBinary.run(["diagnostics", "endpoints", "color.faces:80", "--controller", "127.0.0.1:\(destinationPort)",
                                                "--trust-anchors", dir + "/id/issuer.crt", "--server-name", "someone.else"])
         #expect(wrongAnchors.status == 1, "a controller that cannot prove the expected identity is refused")
 

@@ -18,7 +18,18 @@ enum TernBinary {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    static func run(_ arguments: [String], stdin: String? = nil, in directory: URL? = nil) throws -> Output {
+    /// Runs the binary on a thread of its own: waiting for a child process must not hold one
+    /// of the (on two cores, two) threads every async test shares.
+    static func run(_ arguments: [String], stdin: String? = nil, in directory: URL? = nil) async throws -> Output {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(with: Result { try runBlocking(arguments, stdin: stdin, in: directory) })
+            }
+            thread.start()
+        }
+    }
+
+    private static func runBlocking(_ arguments: [String], stdin: String?, in directory: URL?) throws -> Output {
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent("tern")
         process.arguments = arguments
