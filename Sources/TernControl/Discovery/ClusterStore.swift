@@ -80,17 +80,21 @@ public actor ClusterStore {
             case .address: return true
             }
         }
-        let destinationIndex = DestinationIndex(state: state, config: config)
-        for key in destinations.watchedKeys where touched(key) {
-            destinations.publish(key, destinationIndex.endpoints(for: key))
+        // Indexes are built only for hubs with an affected watcher.
+        let destinationKeys = destinations.watchedKeys.filter(touched)
+        if !destinationKeys.isEmpty {
+            let index = DestinationIndex(state: state, config: config)
+            for key in destinationKeys { destinations.publish(key, index.endpoints(for: key)) }
         }
-        let outboundIndex = OutboundIndex(state: state, config: config)
-        for key in outbound.watchedKeys where touched(key.target) || key.callerNamespace.map(namespaces.contains) == true {
-            outbound.publish(key, outboundIndex.policy(for: key.target, callerNamespace: key.callerNamespace))
+        let outboundKeys = outbound.watchedKeys.filter { touched($0.target) || $0.callerNamespace.map(namespaces.contains) == true }
+        if !outboundKeys.isEmpty {
+            let index = OutboundIndex(state: state, config: config)
+            for key in outboundKeys { outbound.publish(key, index.policy(for: key.target, callerNamespace: key.callerNamespace)) }
         }
-        let inboundIndex = InboundIndex(state: state, config: config)
-        for key in inbound.watchedKeys where namespaces.contains(key.namespace) {
-            inbound.publish(key, inboundIndex.policy(namespace: key.namespace, workload: key.workload, port: key.port))
+        let inboundKeys = inbound.watchedKeys.filter { namespaces.contains($0.namespace) }
+        if !inboundKeys.isEmpty {
+            let index = InboundIndex(state: state, config: config)
+            for key in inboundKeys { inbound.publish(key, index.policy(namespace: key.namespace, workload: key.workload, port: key.port)) }
         }
     }
 

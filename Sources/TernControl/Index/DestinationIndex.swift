@@ -1,3 +1,4 @@
+import Synchronization
 import TernCore
 import TernPolicy
 import TernResources
@@ -7,17 +8,17 @@ import TernResources
 public struct DestinationIndex: Sendable {
     public let state: ClusterState
     public let config: MeshConfig
-    private let podsByIP: [String: Pod]
+    /// Pods by IP, built on first use: only address targets and endpoints without a
+    /// targetRef need it, and building it walks every pod of the cluster.
+    private let podIPs: PodIPCache
 
     public init(state: ClusterState, config: MeshConfig = MeshConfig()) {
         self.state = state
         self.config = config
-        var byIP: [String: Pod] = [:]
-        for pod in state.all(Pod.self) where pod.status?.phase != "Succeeded" && pod.status?.phase != "Failed" {
-            for ip in pod.ips { byIP[IPAddress(parsing: ip)?.description ?? ip] = pod }
-        }
-        self.podsByIP = byIP
+        self.podIPs = PodIPCache(state: state)
     }
+
+    private var podsByIP: [String: Pod] { podIPs.map }
 
     var meshing: PodMeshing { PodMeshing(state: state, config: config) }
 
@@ -122,5 +123,25 @@ public struct DestinationIndex: Sendable {
             out.append(meshing.endpoint(for: pod, address: ip, port: target))
         }
         return out
+    }
+}
+
+/// A lazily built map from pod IP to pod for one cluster-state snapshot.
+final class PodIPCache: Sendable {
+    private let state: ClusterState
+    private let built = Mutex<[String: Pod]?>(nil)
+
+    init(state: ClusterState) { self.state = state }
+
+    var map: [String: Pod] {
+        built.withLock { cached in
+            if let cached { return cached }
+            var byIP: [String: Pod] = [:]
+            for pod in state.all(Pod.self) where pod.status?.phase != "Succeeded" && pod.status?.phase != "Failed" {
+                for ip in pod.ips { byIP[IPAddress(parsing: ip)?.description ?? ip] = pod }
+            }
+            cached = byIP
+            return byIP
+        }
     }
 }
