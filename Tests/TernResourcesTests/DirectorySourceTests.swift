@@ -86,3 +86,26 @@ actor EventRecorder {
         Issue.record("condition not met; events so far: \(events.count)")
     }
 }
+
+@Suite("Directory source notifications")
+struct DirectorySourceNotificationTests {
+    /// With the fallback scan 30 s away, seeing the change at all within the wait proves the
+    /// source reacted to the file system's notification (Linux), not to its timer.
+    @Test("a change is seen without waiting for the next full scan", .enabled(if: FileManager.default.fileExists(atPath: "/proc/sys/fs/inotify")), .timeLimit(.minutes(1)))
+    func notificationDriven() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tern-notify-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir + "/nested", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let recorder = EventRecorder()
+        let source = DirectorySource(directory: dir, interval: .seconds(30))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await source.run { await recorder.record($0) } }
+            try await recorder.waitFor { $0.contains { if case .synced = $0 { true } else { false } } }
+            try DirectorySourceTests.service.write(toFile: dir + "/nested/svc.yaml", atomically: true, encoding: .utf8)
+            try await recorder.waitFor { $0.contains { if case .applied = $0 { true } else { false } } }
+            try FileManager.default.removeItem(atPath: dir + "/nested/svc.yaml")
+            try await recorder.waitFor { $0.contains { if case .deleted = $0 { true } else { false } } }
+            group.cancelAll()
+        }
+    }
+}

@@ -8,7 +8,7 @@ public struct DirectorySourceService: ServiceLifecycle.Service, Sendable {
     let store: ClusterStore
     let logger: Logger
 
-    public init(directory: String, store: ClusterStore, logger: Logger, interval: Duration = .milliseconds(50)) {
+    public init(directory: String, store: ClusterStore, logger: Logger, interval: Duration = .milliseconds(500)) {
         self.source = DirectorySource(directory: directory, interval: interval)
         self.store = store
         self.logger = logger

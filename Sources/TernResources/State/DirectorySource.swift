@@ -1,14 +1,18 @@
 import Foundation
 
 /// Watches a directory of manifests and turns file creation, change and deletion into
-/// apply/delete events. It polls (file size, mtime and inode, then content when those move or
-/// are recent), which works on every file system, including bind mounts and editors that
-/// replace files by rename.
+/// apply/delete events. On Linux, inotify says when to look (checked every few milliseconds
+/// without blocking); a full scan also runs every `interval` regardless, which covers file
+/// systems where notifications do not arrive (some bind and network mounts) and is all there
+/// is elsewhere. A scan compares size, mtime and inode, then content when those move or are
+/// recent, so editors that replace files by rename are handled.
 public struct DirectorySource: Sendable {
     public let directory: String
     public var interval: Duration
+    /// How often pending notifications are checked.
+    public var notificationCheck: Duration = .milliseconds(5)
 
-    public init(directory: String, interval: Duration = .milliseconds(50)) {
+    public init(directory: String, interval: Duration = .milliseconds(500)) {
         self.directory = directory
         self.interval = interval
     }
@@ -18,13 +22,31 @@ public struct DirectorySource: Sendable {
     public func run(_ deliver: @Sendable ([SourceEvent]) async -> Void) async throws {
         var tracker = DirectoryTracker()
         var scanner = DirectoryScanner(directory: directory)
+        #if canImport(Glibc)
+        let notifier = DirectoryChangeNotifier(directory: directory)
+        #endif
         var first = true
         while !Task.isCancelled {
+            #if canImport(Glibc)
+            notifier?.watch(directory)
+            _ = notifier?.drain()
+            #endif
             let scan = scanner.scan()
             var events = tracker.update(changed: scan.changed, removed: scan.removed)
             if first { events.append(.synced); first = false }
             if !events.isEmpty { await deliver(events) }
-            try await Task.sleep(for: interval)
+            // Wait for a notification or the next full scan, whichever comes first.
+            let deadline = ContinuousClock.now + interval
+            while ContinuousClock.now < deadline {
+                #if canImport(Glibc)
+                if let notifier {
+                    if notifier.drain() { break }
+                    try await Task.sleep(for: notificationCheck)
+                    continue
+                }
+                #endif
+                try await Task.sleep(until: deadline)
+            }
         }
     }
 }
