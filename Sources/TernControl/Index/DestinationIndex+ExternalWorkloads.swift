@@ -6,10 +6,11 @@ extension DestinationIndex {
     /// ExternalWorkloads (mesh expansion: VMs, local processes) the service's selector picks.
     /// They are meshed by definition: their identity comes from `meshTLS.identity`.
     func fromExternalWorkloads(_ service: Service, _ servicePort: Service.ServicePort) -> [Endpoint] {
-        guard let selector = service.spec?.selector, !selector.isEmpty else { return [] }
+        guard let labels = service.spec?.selector, !labels.isEmpty else { return [] }
+        let selector = LabelSelector(matchLabels: labels)
         var out: [Endpoint] = []
         for workload in state.all(Linkerd.ExternalWorkload.self, namespace: service.namespace) {
-            guard let spec = workload.spec, LabelSelector(matchLabels: selector).matches(workload.metadata.labels ?? [:]) else { continue }
+            guard let spec = workload.spec, selector.matches(workload.metadata.labels ?? [:]) else { continue }
             let port: Int?
             switch servicePort.targetPort {
             case .number(let n)?: port = n
@@ -21,17 +22,15 @@ extension DestinationIndex {
                 var labels = ["namespace": workload.namespace, "external_workload": workload.name]
                 if let sa = spec.meshTLS?.identity.flatMap({ try? MeshIdentity(dnsName: $0) })?.serviceAccount { labels["serviceaccount"] = sa }
                 out.append(Endpoint(address: ip, port: port, identity: spec.meshTLS?.identity,
-                                    protocolHint: meshingOpaque(workload, port) ? .opaque : .http2,
+                                    protocolHint: opaque(workload).contains(port) ? .opaque : .http2,
                                     opaqueTransportPort: config.proxyInboundPort, labels: labels))
             }
         }
         return out
     }
 
-    private func meshingOpaque(_ workload: Linkerd.ExternalWorkload, _ port: Int) -> Bool {
-        if let text = workload.metadata.annotation(PodMeshing.opaquePortsAnnotation), case .success(let set) = PortSet.parse(text) {
-            return set.contains(port)
-        }
-        return config.defaultOpaquePorts.contains(port)
+    /// An ExternalWorkload declares its opaque ports itself (it has no namespace default).
+    private func opaque(_ workload: Linkerd.ExternalWorkload) -> PortSet {
+        meshing.opaquePorts(annotations: workload.metadata.annotations, namespace: nil)
     }
 }

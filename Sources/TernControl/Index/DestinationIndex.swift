@@ -107,10 +107,11 @@ public struct DestinationIndex: Sendable {
     /// Without Endpoints objects (the local runtime), the service's selector picks running pods
     /// directly, as the endpoints controller would.
     private func fromPods(_ service: Service, _ servicePort: Service.ServicePort) -> [Endpoint] {
-        guard let selector = service.spec?.selector, !selector.isEmpty else { return [] }
+        guard let labels = service.spec?.selector, !labels.isEmpty else { return [] }
+        let selector = LabelSelector(matchLabels: labels)
         var out: [Endpoint] = []
         for pod in state.all(Pod.self, namespace: service.namespace) {
-            guard LabelSelector(matchLabels: selector).matches(pod.metadata.labels ?? [:]),
+            guard selector.matches(pod.metadata.labels ?? [:]),
                   pod.status?.phase != "Succeeded", pod.status?.phase != "Failed",
                   let ip = pod.ips.first else { continue }
             let target: Int?

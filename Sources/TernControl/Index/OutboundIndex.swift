@@ -45,11 +45,7 @@ public struct OutboundIndex: Sendable {
     }
 
     func appProtocol(_ service: Service, port: Int) -> OutboundPolicy.AppProtocol {
-        let key = PodMeshing.opaquePortsAnnotation
-        let text = service.metadata.annotation(key)
-            ?? state.get(Namespace.self, namespace: "", name: service.namespace)?.metadata.annotation(key)
-        let opaque: PortSet
-        if let text, case .success(let set) = PortSet.parse(text) { opaque = set } else { opaque = config.defaultOpaquePorts }
+        let opaque = destinations.meshing.opaquePorts(annotations: service.metadata.annotations, namespace: service.namespace)
         if opaque.contains(port) { return .opaque }
         switch service.spec?.ports?.first(where: { $0.port == port })?.appProtocol?.lowercased() {
         case "linkerd.io/opaque"?, "tcp"?: return .opaque

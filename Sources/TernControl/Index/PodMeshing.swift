@@ -38,7 +38,15 @@ struct PodMeshing {
 
     /// Opaque ports of a pod: its own annotation, else its namespace's, else the defaults.
     func opaquePorts(_ pod: Pod) -> PortSet {
-        let text = pod.metadata.annotation(Self.opaquePortsAnnotation) ?? namespaceAnnotation(pod.namespace, Self.opaquePortsAnnotation)
+        opaquePorts(annotations: pod.metadata.annotations, namespace: pod.namespace)
+    }
+
+    /// The opaque ports an object's annotations declare, else its namespace's (when given),
+    /// else the controller's defaults. An unparsable value falls back too: validation has
+    /// already reported it.
+    func opaquePorts(annotations: [String: String]?, namespace: String?) -> PortSet {
+        let text = annotations?[Self.opaquePortsAnnotation]
+            ?? namespace.flatMap { namespaceAnnotation($0, Self.opaquePortsAnnotation) }
         if let text, case .success(let set) = PortSet.parse(text) { return set }
         return config.defaultOpaquePorts
     }

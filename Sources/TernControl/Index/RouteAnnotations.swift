@@ -27,17 +27,8 @@ enum RouteAnnotations {
     static func retry(_ a: Layered) -> RetryPolicy? {
         let http = a[retryHTTP], grpc = a[retryGRPC]
         guard http != nil || grpc != nil else { return nil }
-        var statuses: [StatusRange] = []
-        for condition in (http ?? "").split(separator: ",").map({ $0.withoutSurroundingSpaces.lowercased() }) where !condition.isEmpty {
-            switch condition {
-            case "5xx": statuses.append(StatusRange(min: 500, max: 599))
-            case "gateway-error": statuses.append(StatusRange(min: 502, max: 504))
-            default:
-                let bounds = condition.split(separator: "-").compactMap { Int($0) }
-                if bounds.count == 1 { statuses.append(StatusRange(min: bounds[0], max: bounds[0])) }
-                if bounds.count == 2 { statuses.append(StatusRange(min: bounds[0], max: bounds[1])) }
-            }
-        }
+        let statuses = RetryConditions.parts(http?.lowercased() ?? "").compactMap(RetryConditions.statuses)
+            .map { StatusRange(min: $0.lowerBound, max: $0.upperBound) }
         let codes = (grpc ?? "").split(separator: ",").map { String($0.withoutSurroundingSpaces) }.filter { !$0.isEmpty }
         return RetryPolicy(limit: a[retryLimit].flatMap(Int.init) ?? 1,
                            timeout: a[retryTimeout].flatMap { try? GoDuration(parsing: $0) },

@@ -22,7 +22,7 @@ enum AnnotationRules {
                  "balancer.linkerd.io/failure-accrual-consecutive-min-penalty", "balancer.linkerd.io/failure-accrual-consecutive-max-penalty":
                 v.duration(value, at: key)
             case "retry.linkerd.io/http":
-                for part in value.split(separator: ",").map({ String($0.withoutSurroundingSpaces) }) where !isHTTPRetryCondition(part) {
+                for part in RetryConditions.parts(value) where RetryConditions.statuses(part) == nil {
                     v.error("\"\(part)\" is not a retry condition: use 5xx, gateway-error, a status such as 503 or a range such as 500-504", at: key)
                 }
             case "balancer.linkerd.io/failure-accrual":
@@ -35,12 +35,5 @@ enum AnnotationRules {
                 break
             }
         }
-    }
-
-    static func isHTTPRetryCondition(_ s: String) -> Bool {
-        if s == "5xx" || s == "gateway-error" { return true }
-        let bounds = s.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
-        guard (1...2).contains(bounds.count), bounds.allSatisfy({ $0.map { (100...599).contains($0) } ?? false }) else { return false }
-        return bounds.count == 1 || bounds[0]! <= bounds[1]!
     }
 }
