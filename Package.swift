@@ -183,7 +183,7 @@ let package = Package(
         .testTarget(
             name: "TernProxyTests",
             dependencies: [
-                "TernProxy", "TernCore", "TernTLS",
+                "TernProxy", "TernCore", "TernTLS", "TernControl", "TernResources", "TernAPI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

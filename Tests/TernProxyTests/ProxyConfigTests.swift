@@ -20,6 +20,9 @@ import Testing
         #expect(config.logLevel == .info)
         #expect(config.eventLoopThreads == 1)
         #expect(config.workload == nil)
+        #expect(config.destinationServiceName == nil)
+        #expect(config.destinationTrustAnchors == nil, "no service name: plaintext discovery")
+        #expect(config.shutdownGracePeriod == .seconds(30))
     }
 
     @Test func everyVariableIsRead() throws {
@@ -35,6 +38,7 @@ import Testing
             "TERN_PROXY_LOG_LEVEL": "WARN",
             "TERN_PROXY_EVENT_LOOP_THREADS": "4",
             "TERN_PROXY_POLICY_WORKLOAD": "emojivoto:web-5f7d9c-abcde",
+            "TERN_PROXY_SHUTDOWN_GRACE_PERIOD": "1m30s",
         ])
         #expect(config.destinationAddress == HostPort(host: "tern-dst.tern.svc.cluster.local", port: 8086))
         #expect(config.policyAddress == HostPort(host: "fd00::1", port: 9090))
@@ -46,6 +50,28 @@ import Testing
         #expect(config.logLevel == .warning)
         #expect(config.eventLoopThreads == 4)
         #expect(config.workload == WorkloadName(namespace: "emojivoto", pod: "web-5f7d9c-abcde"))
+        #expect(config.shutdownGracePeriod == .seconds(90))
+    }
+
+    @Test func shutdownGracePeriodTakesGoDurations() throws {
+        for (text, expected) in [("500ms", Duration.milliseconds(500)), ("0s", .zero), ("0", .zero), ("2h", .seconds(7200))] {
+            let config = try ProxyConfig(environment: ["TERN_PROXY_SHUTDOWN_GRACE_PERIOD": text])
+            #expect(config.shutdownGracePeriod == expected, "\(text)")
+        }
+    }
+
+    @Test func destinationServiceNameMakesDiscoveryTLSWithTheMeshAnchors() throws {
+        let files = try IdentityFiles(token: "t")
+        defer { files.remove() }
+        let plaintext = try ProxyConfig(environment: files.environment)
+        #expect(plaintext.destinationServiceName == nil)
+        #expect(plaintext.destinationTrustAnchors == nil)
+
+        let name = "tern-destination.tern.serviceaccount.identity.tern.cluster.local"
+        let tls = try ProxyConfig(environment: files.environment.merging(["TERN_PROXY_DESTINATION_SVC_NAME": name]) { $1 })
+        #expect(tls.destinationServiceName == name)
+        #expect(tls.destinationTrustAnchors?.count == 1)
+        #expect(tls.destinationTrustAnchors == tls.identity?.trustAnchors)
     }
 
     @Test func emptyValuesCountAsUnset() throws {
@@ -103,6 +129,26 @@ import Testing
         (
             "TERN_PROXY_POLICY_WORKLOAD", "prod:web_1",
             #"TERN_PROXY_POLICY_WORKLOAD: pod name "web_1" must be a DNS-1123 subdomain"#
+        ),
+        (
+            "TERN_PROXY_SHUTDOWN_GRACE_PERIOD", "thirty",
+            #"TERN_PROXY_SHUTDOWN_GRACE_PERIOD: expected a duration such as 30s or 1m30s, got "thirty""#
+        ),
+        (
+            "TERN_PROXY_SHUTDOWN_GRACE_PERIOD", "30",
+            #"TERN_PROXY_SHUTDOWN_GRACE_PERIOD: expected a duration such as 30s or 1m30s, got "30""#
+        ),
+        (
+            "TERN_PROXY_SHUTDOWN_GRACE_PERIOD", "-5s",
+            #"TERN_PROXY_SHUTDOWN_GRACE_PERIOD: expected a duration such as 30s or 1m30s, got "-5s""#
+        ),
+        (
+            "TERN_PROXY_DESTINATION_SVC_NAME", "Tern_Destination",
+            #"TERN_PROXY_DESTINATION_SVC_NAME: expected a DNS name such as tern-destination.tern.serviceaccount.identity.tern.cluster.local, got "Tern_Destination""#
+        ),
+        (
+            "TERN_PROXY_DESTINATION_SVC_NAME", "tern-destination.tern.serviceaccount.identity.tern.cluster.local",
+            "TERN_PROXY_DESTINATION_SVC_NAME: TLS to the destination service needs the trust anchors: set TERN_PROXY_IDENTITY_LOCAL_NAME and the other identity variables, or unset it for plaintext"
         ),
         (
             "TERN_PROXY_ADMIN_PORT", "4143",

@@ -16,6 +16,7 @@ extension ProxyConfig {
         self.init(
             identity: identity,
             destinationAddress: try reader.hostPort(v.destinationAddress, default: Self.defaults.destinationAddress),
+            destinationServiceName: try reader.serviceName(v.destinationServiceName),
             policyAddress: try reader.hostPort(v.policyAddress, default: Self.defaults.policyAddress),
             outboundPort: try reader.port(v.outboundPort, default: Self.defaults.outboundPort),
             inboundPort: try reader.port(v.inboundPort, default: Self.defaults.inboundPort),
@@ -27,9 +28,15 @@ extension ProxyConfig {
             eventLoopThreads: try reader.count(
                 v.eventLoopThreads, of: "threads", in: 1...Self.maximumEventLoopThreads,
                 default: Self.defaults.eventLoopThreads),
-            workload: try reader.workload(v.workload)
+            workload: try reader.workload(v.workload),
+            shutdownGracePeriod: try reader.duration(v.shutdownGracePeriod, default: Self.defaults.shutdownGracePeriod)
         )
         try checkListenersDistinct()
+        if destinationServiceName != nil, identity == nil {
+            // TLS to the controller is verified with the mesh's anchors, which come with the
+            // identity settings; silently falling back to plaintext would hide the mistake.
+            throw .invalid(v.destinationServiceName, "TLS to the destination service needs the trust anchors: set TERN_PROXY_IDENTITY_LOCAL_NAME and the other identity variables, or unset it for plaintext")
+        }
     }
 
     /// The running process's environment.
@@ -57,4 +64,27 @@ extension ProxyConfig {
 
     /// More threads than this is a misconfiguration (a sidecar shares its pod's CPU).
     public static let maximumEventLoopThreads = 64
+}
+
+extension EnvironmentReader {
+    /// A mesh identity in DNS form, such as
+    /// `tern-destination.tern.serviceaccount.identity.tern.cluster.local`: checked as a DNS
+    /// name only, so a control plane with its own naming still works.
+    fileprivate func serviceName(_ name: String) throws(ProxyConfigError) -> String? {
+        guard let text = value(name) else { return nil }
+        guard KubernetesNames.isDNSSubdomain(text) else {
+            throw .invalid(name, "expected a DNS name such as tern-destination.tern.serviceaccount.identity.tern.cluster.local, got \"\(text)\"")
+        }
+        return text
+    }
+
+    /// A Go duration (`30s`, `1m30s`, `500ms`); zero is allowed and means "do not wait".
+    fileprivate func duration(_ name: String, default fallback: Duration) throws(ProxyConfigError) -> Duration {
+        guard let text = value(name) else { return fallback }
+        do {
+            return .nanoseconds(try GoDuration(parsing: text).nanoseconds)
+        } catch {
+            throw .invalid(name, "expected a duration such as 30s or 1m30s, got \"\(text)\"")
+        }
+    }
 }
