@@ -1,3 +1,4 @@
+import FoundationEssentials
 import Logging
 import ServiceLifecycle
 import TernCore
@@ -10,14 +11,12 @@ import Glibc
 import Musl
 #endif
 
-// tern-proxy: configured from the environment (TERN_PROXY_*). Without an identity it only
-// reports its version; with one it keeps itself certified. Two diagnostic modes prove mesh
-// identity end to end until the proxy issue adds the real listeners:
-//   tern-proxy mesh-echo-server [HOST:PORT]           serve mTLS echo (default 127.0.0.1:4143)
-//   tern-proxy mesh-echo-client HOST:PORT IDENTITY MSG dial, expecting IDENTITY, print reply
+// tern-proxy: configured from the environment (TERN_PROXY_*, docs/proxy-configuration.md).
+//   tern-proxy                                         run the proxy: listeners, admin, identity, discovery
+//   tern-proxy --version                               print the version
+//   tern-proxy mesh-echo-server [HOST:PORT]            diagnostics: serve mTLS echo with this identity
+//   tern-proxy mesh-echo-client HOST:PORT IDENTITY MSG diagnostics: dial, expecting IDENTITY, print reply
 
-LoggingSystem.bootstrap(StreamLogHandler.standardError)
-let logger = Logger(label: "tern-proxy")
 let args = Array(CommandLine.arguments.dropFirst())
 
 func fail(_ message: String) -> Never {
@@ -27,60 +26,47 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 
-func splitHostPort(_ text: String) -> (String, Int)? {
-    guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else { return nil }
-    return (String(text[..<colon]), port)
+if args.first == "--version" {
+    print("tern-proxy \(TernVersion.current)")
+    exit(0)
 }
 
-let config: ProxyIdentityConfig
+let environment = ProcessInfo.processInfo.environment
+let config: ProxyConfig
 do {
-    guard let configured = try ProxyIdentityConfig.fromEnvironment() else {
-        print("tern-proxy \(TernVersion.current)")
-        exit(0)
-    }
-    config = configured
+    config = try ProxyConfig(environment: environment)
 } catch {
     fail(error.description)
 }
 
-let credentials = MeshCredentials(trustAnchors: config.trustAnchors)
-let tls = MeshTLS(credentials: credentials)
-let client: GRPCCertifyClient
-do {
-    client = try GRPCCertifyClient(
-        host: config.serviceHost, port: config.servicePort, serverName: config.serviceName,
-        trustAnchors: config.trustAnchors)
-} catch {
-    fail("cannot reach the identity service: \(error)")
+let logLevel = LogLevelControl(config.logLevel)
+LoggingSystem.bootstrap { label in
+    LevelControlledLogHandler(wrapping: StreamLogHandler.standardError(label: label), control: logLevel)
 }
-let certifier = Certifier(
-    identity: config.identity, credentials: credentials, client: client, logger: logger,
-    token: Certifier.tokenFile(config.tokenFile))
-var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: client), .init(service: certifier)]
+let logger = Logger(label: "tern-proxy")
+for name in ProxyConfig.unrecognizedVariables(in: environment) {
+    logger.warning("unknown variable ignored (a typo?)", metadata: ["variable": "\(name)"])
+}
+ResourceLimits.raiseOpenFileLimit(logger: logger)
 
+let services: [ServiceGroupConfiguration.ServiceConfiguration]
 switch args.first {
 case nil:
-    break
-case "mesh-echo-server":
-    guard let (host, port) = splitHostPort(args.count > 1 ? args[1] : "127.0.0.1:4143") else {
-        fail("mesh-echo-server: expected HOST:PORT")
+    do {
+        let runtime = try ProxyRuntime(config: config, logLevel: logLevel, logger: logger)
+        services = runtime.services
+    } catch {
+        fail("cannot start: \(error)")
     }
-    let server = MeshEchoServer(host: host, port: port, tls: tls, logger: logger) { bound in
-        print("listening \(host):\(bound) as \(config.identity.dnsName)")
-        fflush(nil)
+case "mesh-echo-server", "mesh-echo-client":
+    guard let identity = config.identity else { fail("\(args[0]) needs TERN_PROXY_IDENTITY_* variables") }
+    do {
+        services = try MeshEchoMode.services(arguments: args, identity: identity, logger: logger)
+    } catch {
+        fail("\(error)")
     }
-    services.append(.init(service: server))
-case "mesh-echo-client":
-    guard args.count == 4, let (host, port) = splitHostPort(args[1]) else {
-        fail("usage: tern-proxy mesh-echo-client HOST:PORT EXPECTED-IDENTITY MESSAGE")
-    }
-    let expected: MeshIdentity
-    do { expected = try MeshIdentity(dnsName: args[2]) } catch { fail(error.description) }
-    // One exchange, then the whole process shuts down: the dial finishing is success.
-    let dial = MeshEchoDial(host: host, port: port, expected: expected, message: args[3], tls: tls)
-    services.append(.init(service: dial, successTerminationBehavior: .gracefullyShutdownGroup))
 default:
-    fail("unknown mode \(args[0]); expected mesh-echo-server or mesh-echo-client")
+    fail("unknown mode \(args[0]); expected no argument, --version, mesh-echo-server or mesh-echo-client")
 }
 
 let group = ServiceGroup(
