@@ -23,10 +23,16 @@ extension DestinationIndex {
                 if let sa = spec.meshTLS?.identity.flatMap({ try? MeshIdentity(dnsName: $0) })?.serviceAccount { labels["serviceaccount"] = sa }
                 out.append(Endpoint(address: ip, port: port, identity: spec.meshTLS?.identity,
                                     protocolHint: opaque(workload).contains(port) ? .opaque : .http2,
-                                    opaqueTransportPort: config.proxyInboundPort, labels: labels))
+                                    opaqueTransportPort: inboundPort(workload), labels: labels))
             }
         }
         return out
+    }
+
+    /// The workload's proxy inbound port: Linkerd's pod annotation applies to ExternalWorkloads
+    /// too, so several workloads can share one host (the local runtime's explicit mode).
+    private func inboundPort(_ workload: Linkerd.ExternalWorkload) -> Int {
+        workload.metadata.annotation(PodMeshing.inboundPortAnnotation).flatMap(Int.init) ?? config.proxyInboundPort
     }
 
     /// An ExternalWorkload declares its opaque ports itself (it has no namespace default).
