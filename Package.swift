@@ -213,7 +213,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["TernCore", "TernTLS"],
+            dependencies: ["TernCore", "TernTLS", "TernLocal"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

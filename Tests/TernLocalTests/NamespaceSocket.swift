@@ -1,44 +1,26 @@
 import Foundation
 import Glibc
 import Synchronization
+import TernLocal
 
-/// IPv4 TCP sockets created inside a named network namespace, for checking where the kernel
-/// really sends a connection. A socket belongs to the namespace it was created in, whichever
-/// thread uses it later, so only creation happens on a short-lived thread that joined the
-/// namespace; that thread then ends and no other work ever runs inside the namespace.
+/// IPv4 TCP sockets created inside a named network namespace (by TernLocal's
+/// `NetworkNamespaceSocket`), for checking where the kernel really sends a connection.
 enum NamespaceSocket {
     struct Failure: Error, CustomStringConvertible {
         var description: String
         init(_ what: String, _ code: Int32 = errno) { description = "\(what): \(String(cString: strerror(code)))" }
+        init(described: String) { description = described }
     }
 
-    /// `setns(2)`: Glibc's module map does not export it (it needs _GNU_SOURCE), so it is looked up.
-    private typealias SetNS = @convention(c) (Int32, Int32) -> Int32
-    private static let cloneNewNet: Int32 = 0x4000_0000
     /// `SO_ORIGINAL_DST` from <linux/netfilter_ipv4.h>: where a redirected connection was headed.
     private static let soOriginalDst: Int32 = 80
 
     static func tcp(in namespace: String) throws -> Int32 {
-        let result = Mutex<Result<Int32, Failure>>(.failure(Failure("thread did not run", 0)))
-        let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            result.withLock { $0 = makeSocket(in: namespace) }
-            done.signal()
+        do {
+            return try NetworkNamespaceSocket.tcp(in: namespace)
+        } catch {
+            throw Failure(described: "\(error)")
         }
-        thread.start()
-        done.wait()
-        return try result.withLock { $0 }.get()
-    }
-
-    private static func makeSocket(in namespace: String) -> Result<Int32, Failure> {
-        guard let symbol = dlsym(nil, "setns") else { return .failure(Failure("setns not found", 0)) }
-        let setns = unsafeBitCast(symbol, to: SetNS.self)
-        let nsFD = open("/run/netns/\(namespace)", O_RDONLY)
-        guard nsFD >= 0 else { return .failure(Failure("open /run/netns/\(namespace)")) }
-        defer { close(nsFD) }
-        guard setns(nsFD, cloneNewNet) == 0 else { return .failure(Failure("setns")) }
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        return fd >= 0 ? .success(fd) : .failure(Failure("socket"))
     }
 
     static func listen(_ fd: Int32, port: UInt16) throws {

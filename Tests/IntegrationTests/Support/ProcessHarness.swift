@@ -29,8 +29,13 @@ final class RunningProcess: @unchecked Sendable {
     private var stderrText = ""
     private let reader = DispatchGroup()
 
-    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
-        process.executableURL = URL(fileURLWithPath: try Binaries.path(executable))
+    convenience init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+        try self.init(path: try Binaries.path(executable), arguments: arguments, environment: environment)
+    }
+
+    /// Any program, by path (`/usr/sbin/ip netns exec … tern-proxy` for a workload's proxy).
+    init(path: String, arguments: [String], environment: [String: String] = [:]) throws {
+        process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }

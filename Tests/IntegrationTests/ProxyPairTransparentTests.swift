@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+
+/// The sidecar layout for real: two network namespaces on a bridge, `tern proxy-init` rules in
+/// each, a `tern-proxy` per namespace running as the exempt UID, and applications that know
+/// nothing of the mesh. The client connects to the Service's cluster IP; iptables sends it
+/// through both proxies, which speak mTLS with each other's exact identities.
+@Suite(.serialized, .enabled(if: TestNetwork.unavailableReason == nil, "needs root, ip, iptables and setpriv"))
+struct ProxyPairTransparentTests {
+    @Test func applicationsTalkThroughBothProxiesUnderMTLS() async throws {
+        let network = try TestNetwork()
+        defer { network.remove() }
+        let client = try network.addNamespace("client", host: 2)
+        let server = try network.addNamespace("server", host: 3)
+        let mesh = try await MeshFixture(host: network.gateway)
+        do {
+            try await exercise(mesh: mesh, client: client.name, server: server)
+        } catch {
+            await mesh.stop()
+            throw error
+        }
+        await mesh.stop()
+    }
+
+    private func exercise(mesh: MeshFixture, client: String, server: (name: String, address: String)) async throws {
+        try mesh.write("echo.yaml", manifests(serverAddress: server.address))
+        try await mesh.startController()
+        for netns in [client, server.name] {
+            let (status, _, err) = try await run("tern", ["proxy-init", "--netns", netns, "--proxy-uid", "2102"])
+            #expect(status == 0, "proxy-init: \(err)")
+        }
+        let app = try TCPTestServer(host: "0.0.0.0", port: 7000, namespace: server.name, behavior: .echo)
+        defer { app.kill() }
+        let serverProxy = try await mesh.startProxy("echo", namespace: "test", netns: server.name)
+        let clientProxy = try await mesh.startProxy("client", namespace: "test", netns: client)
+
+        // 1. A large opaque transfer to the cluster IP, both ways at once.
+        let size = 4 * 1024 * 1024
+        let echoed = try await offPool { () -> [UInt8] in
+            let socket = try BlockingSocket.connect(host: "10.96.0.50", port: 7000, namespace: client)
+            let sender = Thread {
+                var offset = 0
+                while offset < size {
+                    try? socket.send(Array(TCPTestServer.pattern(min(65536, size - offset), offset: offset)))
+                    offset += 65536
+                }
+                socket.shutdownWrite()
+            }
+            sender.start()
+            return try socket.receiveAll()
+        }
+        #expect(echoed.count == size)
+        #expect(TCPTestServer.matchesPattern(echoed))
+
+        // 2. HTTP arriving one byte at a time: detection waits, loses nothing, reorders nothing.
+        let request = "GET /slow HTTP/1.1\r\nhost: echo.test\r\n\r\n"
+        let slow = try await offPool { () -> String in
+            let socket = try BlockingSocket.connect(host: "10.96.0.50", port: 7000, namespace: client)
+            for byte in request.utf8 {
+                try socket.send([byte])
+                usleep(5_000)
+            }
+            socket.shutdownWrite()
+            return String(decoding: try socket.receiveAll(), as: UTF8.self)
+        }
+        #expect(slow == request)
+
+        // 3. An application outside the mesh reaches the server's port: the inbound proxy
+        //    takes the redirected plaintext to the application.
+        let address = server.address
+        let plain = try await offPool { () -> String in
+            let socket = try BlockingSocket.connect(host: address, port: 7000)
+            try socket.send("plaintext")
+            socket.shutdownWrite()
+            return String(decoding: try socket.receiveAll(), as: UTF8.self)
+        }
+        #expect(plain == "plaintext")
+
+        // 4. Metrics on both sides name the peers' identities and count the bytes.
+        try await eventually { try await clientProxy.metric("tcp_close_total", ["direction": "outbound", "peer": "dst"]) == 2 }
+        let dst = ["direction": "outbound", "peer": "dst", "tls": "true", "server_id": EchoMesh.serverIdentity,
+                   "target_addr": "\(server.address):7000", "dst_service": "echo"]
+        #expect(try await clientProxy.metric("tcp_open_total", dst) == 2)
+        #expect(try await clientProxy.metric("tcp_write_bytes_total", dst) == Double(size + request.utf8.count))
+        #expect(try await clientProxy.metric("tcp_read_bytes_total", ["direction": "outbound", "peer": "src",
+                                                                      "target_addr": "10.96.0.50:7000"]) == Double(size + request.utf8.count))
+        try await eventually { try await serverProxy.metric("tcp_close_total", ["direction": "inbound", "peer": "src"]) == 3 }
+        #expect(try await serverProxy.metric("tcp_read_bytes_total", ["direction": "inbound", "peer": "src", "tls": "true",
+                                                                      "client_id": EchoMesh.clientIdentity]) == Double(size + request.utf8.count))
+        #expect(try await serverProxy.metric("tcp_open_total", ["direction": "inbound", "peer": "src", "tls": "no_identity",
+                                                                "no_tls_reason": "no_tls_from_remote"]) == 1)
+        #expect(app.acceptedCount == 3)
+    }
+
+    private func manifests(serverAddress: String) -> String {
+        """
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: test
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: echo
+          namespace: test
+        spec:
+          clusterIP: 10.96.0.50
+          selector:
+            app: echo
+          ports:
+            - port: 7000
+        ---
+        apiVersion: workload.linkerd.io/v1beta1
+        kind: ExternalWorkload
+        metadata:
+          name: echo
+          namespace: test
+          labels:
+            app: echo
+        spec:
+          meshTLS:
+            identity: \(EchoMesh.serverIdentity)
+            serverName: \(EchoMesh.serverIdentity)
+          workloadIPs:
+            - ip: \(serverAddress)
+          ports:
+            - port: 7000
+        """
+    }
+}
