@@ -18,11 +18,17 @@ public struct DestinationService: Tern_Destination_V1_Destination.SimpleServiceP
         let watch = await store.watchDestination(target)
         defer { watch.cancel() }
         var lastSent: EndpointSet? = nil
-        for await set in watch {
-            for update in set.updates(from: lastSent) {
-                try await response.write(Tern_Destination_V1_Update(update))
+        // The handler's task is not cancelled when the caller goes away; gRPC's cancellation
+        // handler ends the watch instead, so no watcher outlives its caller.
+        try await withRPCCancellationHandler {
+            for await set in watch {
+                for update in set.updates(from: lastSent) {
+                    try await response.write(Tern_Destination_V1_Update(update))
+                }
+                lastSent = set
             }
-            lastSent = set
+        } onCancelRPC: {
+            watch.cancel()
         }
     }
 }

@@ -22,8 +22,14 @@ public struct InboundPolicyService: Tern_Policy_V1_InboundServerPolicies.SimpleS
         }
         let watch = await store.watchInbound(.init(namespace: parts[0], workload: parts[1], port: Int(request.port)))
         defer { watch.cancel() }
-        for await policy in watch {
-            try await response.write(Tern_Policy_V1_InboundServer(policy))
+        // The handler's task is not cancelled when the caller goes away; gRPC's cancellation
+        // handler ends the watch instead, so no watcher outlives its caller.
+        try await withRPCCancellationHandler {
+            for await policy in watch {
+                try await response.write(Tern_Policy_V1_InboundServer(policy))
+            }
+        } onCancelRPC: {
+            watch.cancel()
         }
     }
 }
@@ -41,8 +47,14 @@ public struct OutboundPolicyService: Tern_Policy_V1_OutboundPolicies.SimpleServi
         let caller = request.callerNamespace.isEmpty ? nil : request.callerNamespace
         let watch = await store.watchOutbound(.init(target: target, callerNamespace: caller))
         defer { watch.cancel() }
-        for await policy in watch {
-            try await response.write(Tern_Policy_V1_OutboundPolicy(policy))
+        // The handler's task is not cancelled when the caller goes away; gRPC's cancellation
+        // handler ends the watch instead, so no watcher outlives its caller.
+        try await withRPCCancellationHandler {
+            for await policy in watch {
+                try await response.write(Tern_Policy_V1_OutboundPolicy(policy))
+            }
+        } onCancelRPC: {
+            watch.cancel()
         }
     }
 }
