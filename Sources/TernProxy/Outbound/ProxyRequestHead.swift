@@ -32,6 +32,11 @@ enum ProxyRequestHead: Equatable {
               let version = String(validating: parts[2], as: UTF8.self),
               version == "HTTP/1.1" || version == "HTTP/1.0", !method.isEmpty
         else { return .invalid("malformed request line") }
+        // A bare CR, TAB or other control byte in the target could read as a line break to a
+        // lenient upstream and smuggle a header through; RFC 9112 says reject it.
+        guard target.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            return .invalid("control or non-ASCII character in the request target")
+        }
 
         if method == "CONNECT" {
             guard let (host, port) = splitAuthority(Substring(target), defaultPort: nil) else {
@@ -56,6 +61,12 @@ enum ProxyRequestHead: Equatable {
         var head = Array("\(method) \(path) \(version)\r\n".utf8)
         for line in lines.dropFirst() {
             let name = line.prefix { $0 != UInt8(ascii: ":") }
+            // Whitespace before the colon (or a folded line) hides a header's real name from
+            // the proxy-only filter; RFC 9112 §5.1 answers it with 400.
+            if name.last == UInt8(ascii: " ") || name.last == UInt8(ascii: "\t")
+                || line.first == UInt8(ascii: " ") || line.first == UInt8(ascii: "\t") {
+                return .invalid("whitespace in a header name or a folded header line")
+            }
             if let text = String(validating: name, as: UTF8.self),
                proxyOnlyHeaders.contains(text.lowercased()) { continue }
             head += line
@@ -84,15 +95,21 @@ enum ProxyRequestHead: Equatable {
             host = host[host.index(after: host.startIndex)..<close]
             if !after.isEmpty {
                 guard after.hasPrefix(":") else { return nil }
-                port = Int(after.dropFirst())
+                port = digits(after.dropFirst())
             }
         } else if let colon = host.lastIndex(of: ":") {
-            port = Int(host[host.index(after: colon)...])
+            port = digits(host[host.index(after: colon)...])
             host = host[..<colon]
         }
         guard let port, (1...65535).contains(port), !host.isEmpty,
-              host.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == ":" || $0 == "_" })
+              host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == ":" || $0 == "_") })
         else { return nil }
         return (String(host), port)
+    }
+
+    /// A port written as ASCII digits only (`Int` alone would take "+80").
+    private static func digits(_ text: Substring) -> Int? {
+        guard !text.isEmpty, text.count <= 5, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int(text)
     }
 }
