@@ -41,7 +41,7 @@ final class MeshInbound: ChannelInboundHandler, RemovableChannelHandler {
         if let verified = event as? MeshPeerVerified {
             client = verified.identity
             phase = .readingHeader
-            HalfCloseGate.open(in: context.pipeline)
+            MeshHandshake.finished(in: context.pipeline)
             decodeHeader(context: context)
             return
         }

@@ -14,6 +14,9 @@ final class SpliceHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var partner: SpliceHandler?
     private var context: ChannelHandlerContext?
     private var pendingRead = false
+    /// This side's channel writability, kept here so the partner's read gate (run on every
+    /// read) is a field load rather than a call through the channel.
+    private var writable = true
     /// This side's peer finished sending (FIN or TLS close_notify).
     private var inputEnded = false
     private var meter: ConnectionMeter
@@ -36,6 +39,7 @@ final class SpliceHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// sending but still reading.
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        writable = context.channel.isWritable
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -93,12 +97,13 @@ final class SpliceHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { partner?.resumeReading() }
+        writable = context.channel.isWritable
+        if writable { partner?.resumeReading() }
         context.fireChannelWritabilityChanged()
     }
 
     func read(context: ChannelHandlerContext) {
-        if let peer = partner?.context, !peer.channel.isWritable {
+        if let partner, partner.context != nil, !partner.writable {
             pendingRead = true
         } else {
             context.read()

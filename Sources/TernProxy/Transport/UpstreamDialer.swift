@@ -84,7 +84,7 @@ private final class HandshakeWaiter: ChannelInboundHandler, RemovableChannelHand
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is MeshPeerVerified {
-            HalfCloseGate.open(in: context.pipeline)
+            MeshHandshake.finished(in: context.pipeline)
             promise?.succeed(())
             promise = nil
             context.fireUserInboundEventTriggered(event)
