@@ -182,7 +182,7 @@ import Testing
                 return try socket.receiveHead()
             }
             // The echo server sends the request back exactly as it arrived behind the proxies.
-            #expect(echoed == "GET /faces?x=1 HTTP/1.1\r\nhost: \(EchoMesh.authority)\r\n\r\n")
+            #expect(echoed == "GET /faces?x=1 HTTP/1.1\r\nhost: \(EchoMesh.authority)\r\nconnection: close\r\n\r\n")
         }
     }
 

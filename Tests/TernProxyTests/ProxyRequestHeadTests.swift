@@ -58,7 +58,7 @@ import Testing
     @Test func absoluteFormWithAPortIsForwardedInOriginForm() {
         let head = "GET http://web.ns:8080/a/b HTTP/1.1\r\nHost: web.ns:8080\r\n\r\n"
         #expect(parse(head) == .forward(host: "web.ns", port: 8080,
-                                        head: Array("GET /a/b HTTP/1.1\r\nHost: web.ns:8080\r\n\r\n".utf8),
+                                        head: Array("GET /a/b HTTP/1.1\r\nHost: web.ns:8080\r\nconnection: close\r\n\r\n".utf8),
                                         length: head.utf8.count))
     }
 
@@ -79,11 +79,11 @@ import Testing
         ("HTTP://web/Case", "/Case"),
     ])
     func pathAndQueryBecomeTheOriginFormTarget(target: String, path: String) {
-        #expect(forwardedHead(parse("GET \(target) HTTP/1.1\r\n\r\n")) == "GET \(path) HTTP/1.1\r\n\r\n")
+        #expect(forwardedHead(parse("GET \(target) HTTP/1.1\r\n\r\n")) == "GET \(path) HTTP/1.1\r\nconnection: close\r\n\r\n")
     }
 
     @Test func http10KeepsItsVersion() {
-        #expect(forwardedHead(parse("GET http://web/x HTTP/1.0\r\n\r\n")) == "GET /x HTTP/1.0\r\n\r\n")
+        #expect(forwardedHead(parse("GET http://web/x HTTP/1.0\r\n\r\n")) == "GET /x HTTP/1.0\r\nconnection: close\r\n\r\n")
     }
 
     @Test(arguments: ["https://web/", "HTTPS://web:443/x"])
@@ -116,8 +116,17 @@ import Testing
         request += Array("PROXY-AUTHORIZATION: Basic Zm9vOmJhcg==\r\nproxy-authorization:x\r\nProXy-CoNNection:close\r\n\r\n".utf8)
         var expected = Array("POST /x HTTP/1.1\r\nHost: web\r\n".utf8)
         for line in kept { expected += line + [13, 10] }
-        expected += [13, 10]
+        expected += Array("connection: close\r\n\r\n".utf8)
         #expect(parse(request) == .forward(host: "web", port: 80, head: expected, length: request.count))
+    }
+
+    @Test func theForwardedRequestClosesItsConnectionUnlessItUpgrades() {
+        // The connection is spliced to one upstream after the first request, so keep-alive
+        // toward a different host would misroute; an upgrade owns the connection anyway.
+        let plain = forwardedHead(parse("GET http://web/ HTTP/1.1\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\nx: y\r\n\r\n"))
+        #expect(plain == "GET / HTTP/1.1\r\nx: y\r\nconnection: close\r\n\r\n")
+        let upgrade = forwardedHead(parse("GET http://web/ws HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"))
+        #expect(upgrade == "GET /ws HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n")
     }
 
     @Test func proxyCredentialsNeverReachTheServer() {
@@ -134,7 +143,7 @@ import Testing
     @Test func aBodyAfterTheHeadIsLeftInPlace() {
         let head = "POST http://web/x HTTP/1.1\r\ncontent-length: 9\r\n\r\n"
         let result = parse(head + "a=1\r\n\r\nb=2")
-        #expect(result == .forward(host: "web", port: 80, head: Array("POST /x HTTP/1.1\r\ncontent-length: 9\r\n\r\n".utf8),
+        #expect(result == .forward(host: "web", port: 80, head: Array("POST /x HTTP/1.1\r\ncontent-length: 9\r\nconnection: close\r\n\r\n".utf8),
                                    length: head.utf8.count))
     }
 

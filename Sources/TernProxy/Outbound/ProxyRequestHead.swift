@@ -59,6 +59,7 @@ enum ProxyRequestHead: Equatable {
         if path.isEmpty || path.hasPrefix("?") { path = "/" + path }
 
         var head = Array("\(method) \(path) \(version)\r\n".utf8)
+        var upgrade = false
         for line in lines.dropFirst() {
             let name = line.prefix { $0 != UInt8(ascii: ":") }
             // Whitespace before the colon (or a folded line) hides a header's real name from
@@ -67,11 +68,21 @@ enum ProxyRequestHead: Equatable {
                 || line.first == UInt8(ascii: " ") || line.first == UInt8(ascii: "\t") {
                 return .invalid("whitespace in a header name or a folded header line")
             }
-            if let text = String(validating: name, as: UTF8.self),
-               proxyOnlyHeaders.contains(text.lowercased()) { continue }
+            let lowered = String(decoding: name, as: UTF8.self).lowercased()
+            if proxyOnlyHeaders.contains(lowered) { continue }
+            if lowered == "connection" {
+                let value = String(decoding: line.dropFirst(name.count), as: UTF8.self).lowercased()
+                if value.contains("upgrade") { upgrade = true } else { continue }
+            }
+            if lowered == "keep-alive" { continue }
             head += line
             head += [13, 10]
         }
+        // The connection is spliced to this request's upstream from here on, so a client that
+        // reused it for another host would reach the wrong service. `connection: close` makes
+        // the server end it after this response and the client open a new one. An upgrade
+        // (WebSocket) keeps its own header: the connection then belongs to that upstream.
+        if !upgrade { head += Array("connection: close\r\n".utf8) }
         head += [13, 10]
         return .forward(host: host, port: port, head: head, length: end)
     }
