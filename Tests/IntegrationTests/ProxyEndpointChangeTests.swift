@@ -6,13 +6,7 @@ import Testing
 /// destination stream carries the change, and the client proxy's pool follows it — without
 /// restarting anything and without disturbing tunnels that are already open.
 @Suite(.serialized) struct ProxyEndpointChangeTests {
-    /// One ExternalWorkload behind Service `echo`: an application port and its proxy.
-    struct Workload {
-        let name: String
-        let appPort: Int
-        let proxyInbound: Int
-        let identity: String
-    }
+    typealias Workload = EchoManifests.Workload
 
     static let secondIdentity = MeshFixture.identity("echo2", "test")
 
@@ -24,9 +18,9 @@ import Testing
             let secondInbound = freePort()
             _ = try await pair.mesh.startProxy("echo2", namespace: "test", inboundPort: secondInbound)
             let workloads = [
-                Workload(name: "echo", appPort: first.port, proxyInbound: pair.serverProxy.inboundPort,
-                         identity: EchoMesh.serverIdentity),
-                Workload(name: "echo2", appPort: second.port, proxyInbound: secondInbound, identity: Self.secondIdentity),
+                Workload(name: "echo", appPort: first.port, identity: EchoMesh.serverIdentity,
+                         proxyInbound: pair.serverProxy.inboundPort),
+                Workload(name: "echo2", appPort: second.port, identity: Self.secondIdentity, proxyInbound: secondInbound),
             ]
             // Every tunnel that got a 200, so the servers' counts can be checked against it.
             var opened = 0
@@ -38,7 +32,7 @@ import Testing
             #expect(first.acceptedCount == 1)
 
             // Only the second workload: new tunnels move there within a few seconds.
-            try pair.mesh.write("echo.yaml", Self.manifests(selecting: "echo2", workloads))
+            try pair.mesh.write("echo.yaml", EchoManifests.yaml(selecting: "echo2", workloads))
             opened += try await tunnelsUntilOneReaches(second, pair)
             var counts = (first.acceptedCount, second.acceptedCount)
             for _ in 0..<5 { try await roundTrip(pair) }
@@ -48,7 +42,7 @@ import Testing
             #expect(try await echoed(through: early, "after-switch") == "after-switch")
 
             // And back: new tunnels return to the first workload.
-            try pair.mesh.write("echo.yaml", Self.manifests(selecting: "echo", workloads))
+            try pair.mesh.write("echo.yaml", EchoManifests.yaml(selecting: "echo", workloads))
             opened += try await tunnelsUntilOneReaches(first, pair)
             counts = (first.acceptedCount, second.acceptedCount)
             for _ in 0..<5 { try await roundTrip(pair) }
@@ -59,7 +53,7 @@ import Testing
 
             // No workload at all: the Service is known but empty, so CONNECT is refused with a
             // 502 naming the cause rather than hanging or dialling something stale.
-            try pair.mesh.write("echo.yaml", Self.manifests(selecting: "nobody", workloads))
+            try pair.mesh.write("echo.yaml", EchoManifests.yaml(selecting: "nobody", workloads))
             let refusal = try await firstRefusal(pair, opened: &opened)
             #expect(refusal.hasPrefix("HTTP/1.1 502"), "\(refusal)")
             #expect(refusal.contains("l5d-proxy-error:") && refusal.contains("no endpoints"), "\(refusal)")
@@ -130,54 +124,5 @@ import Testing
             try await Task.sleep(for: .milliseconds(100))
         }
         throw HarnessError("CONNECT still succeeded 10 s after the Service lost its workloads")
-    }
-
-    /// Service `echo` selecting the workloads labelled `app: <selected>`. The target port is
-    /// named, so each workload is reached on its own application port.
-    static func manifests(selecting selected: String, _ workloads: [Workload]) -> String {
-        let service = """
-            apiVersion: v1
-            kind: Namespace
-            metadata:
-              name: test
-            ---
-            apiVersion: v1
-            kind: Service
-            metadata:
-              name: echo
-              namespace: test
-            spec:
-              clusterIP: 10.96.0.50
-              selector:
-                app: \(selected)
-              ports:
-                - port: 7000
-                  targetPort: app
-            """
-        return ([service] + workloads.map(manifest)).joined(separator: "\n---\n") + "\n"
-    }
-
-    private static func manifest(_ workload: Workload) -> String {
-        """
-        apiVersion: workload.linkerd.io/v1beta1
-        kind: ExternalWorkload
-        metadata:
-          name: \(workload.name)
-          namespace: test
-          labels:
-            app: \(workload.name)
-          annotations:
-            config.linkerd.io/proxy-inbound-port: "\(workload.proxyInbound)"
-            config.linkerd.io/opaque-ports: "\(workload.appPort)"
-        spec:
-          meshTLS:
-            identity: \(workload.identity)
-            serverName: \(workload.identity)
-          workloadIPs:
-            - ip: 127.0.0.1
-          ports:
-            - name: app
-              port: \(workload.appPort)
-        """
     }
 }

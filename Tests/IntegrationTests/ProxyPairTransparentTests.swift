@@ -92,40 +92,11 @@ struct ProxyPairTransparentTests {
         #expect(app.acceptedCount == 3)
     }
 
+    /// The server's application behind its proxy on the standard ports, not marked opaque:
+    /// both proxies detect the protocol.
     private func manifests(serverAddress: String) -> String {
-        """
-        apiVersion: v1
-        kind: Namespace
-        metadata:
-          name: test
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: echo
-          namespace: test
-        spec:
-          clusterIP: 10.96.0.50
-          selector:
-            app: echo
-          ports:
-            - port: 7000
-        ---
-        apiVersion: workload.linkerd.io/v1beta1
-        kind: ExternalWorkload
-        metadata:
-          name: echo
-          namespace: test
-          labels:
-            app: echo
-        spec:
-          meshTLS:
-            identity: \(EchoMesh.serverIdentity)
-            serverName: \(EchoMesh.serverIdentity)
-          workloadIPs:
-            - ip: \(serverAddress)
-          ports:
-            - port: 7000
-        """
+        EchoManifests.yaml(selecting: "echo", [
+            .init(name: "echo", appPort: 7000, identity: EchoMesh.serverIdentity, address: serverAddress, opaque: false),
+        ])
     }
 }

@@ -126,25 +126,17 @@ final class InboundConnection: ChannelInboundHandler, RemovableChannelHandler {
         let target = originalDestination.map { "\($0.ipAddress ?? "?"):\(port)" }
         clientMeter = ConnectionMeter(environment.metrics.connection(TrafficLabels(
             direction: .inbound, peer: .src, targetAddress: target, tls: .noIdentity(.noTLSFromRemote))))
-        environment.dialer.dial(.plain(address), on: context.eventLoop).assumeIsolated().whenComplete { result in
-            guard self.phase == .connecting else {
-                if case .success(let channel) = result { channel.close(promise: nil) }
-                return
-            }
-            switch result {
-            case .success(let upstream):
-                self.phase = .done
-                let upstreamMeter = ConnectionMeter(self.environment.metrics.connection(TrafficLabels(
-                    direction: .inbound, peer: .dst, targetAddress: "127.0.0.1:\(port)", tls: .noIdentity(.loopback))))
-                let meter = self.clientMeter
-                self.clientMeter = .none
-                Splice.start(setup: context, upstream: upstream, pending: self.pending, greeting: nil,
-                             clientMeter: meter, upstreamMeter: upstreamMeter, clientInputEnded: self.clientInputEnded)
-            case .failure(let error):
-                self.environment.logger.debug("application connect failed", metadata: ["port": "\(port)", "error": "\(error)"])
-                self.clientMeter.failed(error)
-                self.finish(context: context)
-            }
+        environment.dialApplication(address, port: port, on: context.eventLoop) {
+            self.phase == .connecting
+        } connected: { upstream, upstreamMeter in
+            self.phase = .done
+            let meter = self.clientMeter
+            self.clientMeter = .none
+            Splice.start(setup: context, upstream: upstream, pending: self.pending, greeting: nil,
+                         clientMeter: meter, upstreamMeter: upstreamMeter, clientInputEnded: self.clientInputEnded)
+        } failed: { error in
+            self.clientMeter.failed(error)
+            self.finish(context: context)
         }
     }
 

@@ -30,7 +30,7 @@ final class OutboundConnection: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         originalDestination = OriginalDestination.of(context.channel)
-        let target = originalDestination.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" }
+        let target = originalDestination.map { OutboundTarget.address($0).discoveryPath }
         clientMeter = ConnectionMeter(environment.metrics.connection(TrafficLabels(
             direction: .outbound, peer: .src, targetAddress: target, tls: .noIdentity(.loopback))))
         if let destination = originalDestination, let port = destination.port, environment.opaquePorts.contains(port) {

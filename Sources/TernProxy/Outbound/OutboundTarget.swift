@@ -11,12 +11,9 @@ enum OutboundTarget {
     var discoveryPath: String {
         switch self {
         case .address(let address):
-            let ip = address.ipAddress ?? "?"
-            let port = address.port ?? 0
-            if case .v6 = address { return "[\(ip)]:\(port)" }
-            return "\(ip):\(port)"
+            return HostPort(host: address.ipAddress ?? "?", port: address.port ?? 0).description
         case .authority(let host, let port):
-            return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+            return HostPort(host: host, port: port).description
         }
     }
 

@@ -106,21 +106,15 @@ enum ProxyRequestHead: Equatable {
             host = host[host.index(after: host.startIndex)..<close]
             if !after.isEmpty {
                 guard after.hasPrefix(":") else { return nil }
-                port = digits(after.dropFirst())
+                port = HostPort.port(after.dropFirst())
             }
         } else if let colon = host.lastIndex(of: ":") {
-            port = digits(host[host.index(after: colon)...])
+            port = HostPort.port(host[host.index(after: colon)...])
             host = host[..<colon]
         }
-        guard let port, (1...65535).contains(port), !host.isEmpty,
+        guard let port, !host.isEmpty,
               host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == ":" || $0 == "_") })
         else { return nil }
         return (String(host), port)
-    }
-
-    /// A port written as ASCII digits only (`Int` alone would take "+80").
-    private static func digits(_ text: Substring) -> Int? {
-        guard !text.isEmpty, text.count <= 5, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        return Int(text)
     }
 }

@@ -28,44 +28,9 @@ struct EchoMesh {
     }
 
     static func manifests(appPort: Int, proxyInbound: Int, identity: String) -> String {
-        """
-        apiVersion: v1
-        kind: Namespace
-        metadata:
-          name: test
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: echo
-          namespace: test
-        spec:
-          clusterIP: 10.96.0.50
-          selector:
-            app: echo
-          ports:
-            - port: 7000
-              targetPort: \(appPort)
-        ---
-        apiVersion: workload.linkerd.io/v1beta1
-        kind: ExternalWorkload
-        metadata:
-          name: echo
-          namespace: test
-          labels:
-            app: echo
-          annotations:
-            config.linkerd.io/proxy-inbound-port: "\(proxyInbound)"
-            config.linkerd.io/opaque-ports: "\(appPort)"
-        spec:
-          meshTLS:
-            identity: \(identity)
-            serverName: \(identity)
-          workloadIPs:
-            - ip: 127.0.0.1
-          ports:
-            - port: \(appPort)
-        """
+        EchoManifests.yaml(selecting: "echo", [
+            .init(name: "echo", appPort: appPort, identity: identity, proxyInbound: proxyInbound),
+        ])
     }
 
     /// Opens a tunnel through the client proxy and returns the socket after the 200.
