@@ -91,13 +91,13 @@ final class ServerExchange: ChannelInboundHandler, RemovableChannelHandler, Upst
             exchange.requestEnded = true
             current = exchange
             if exchange.discarding {
-                if exchange.responseEnded { complete(reusable: false) }
+                if exchange.responseEnded { completeAfterRequestEnd(reusable: false) }
                 return
             }
             if let dispatched = exchange.dispatched {
                 dispatched.lease.write(.end(trailers))
                 dispatched.lease.flush()
-                if exchange.responseEnded { complete(reusable: exchange.upstreamKeepAlive) }
+                if exchange.responseEnded { completeAfterRequestEnd(reusable: exchange.upstreamKeepAlive) }
             } else {
                 current?.queued.append(.end(trailers))
             }
@@ -223,14 +223,14 @@ final class ServerExchange: ChannelInboundHandler, RemovableChannelHandler, Upst
             exchange.responseEnded = true
             current = exchange
             dispatched.recorder.responded(status: exchange.status, grpcStatus: exchange.grpcStatus, since: exchange.started)
-            let written = context.writeAndFlush(wrapOutboundOut(.end(trailers)))
             if exchange.requestEnded {
-                complete(reusable: exchange.upstreamKeepAlive, after: written)
+                endResponse(trailers, reusable: exchange.upstreamKeepAlive)
             } else {
                 // The upstream answered before the request body was done (a 413, a 401): the
                 // stream is finished; what the client still sends is dropped.
                 dispatched.lease.abort()
                 current?.discarding = true
+                let written = context.writeAndFlush(wrapOutboundOut(.end(trailers)))
                 if !multiplexed { closeClient(after: written) }
             }
         }
@@ -271,7 +271,13 @@ final class ServerExchange: ChannelInboundHandler, RemovableChannelHandler, Upst
     /// answer: the unread body cannot be told apart from the next request.
     private func answerLocally(_ error: ProxyHTTPError) {
         guard let context, var exchange = current, !exchange.responseStarted else { return }
-        forwarder.recordLocalAnswer(exchange.head, error: error, since: exchange.started)
+        if let recorder = exchange.dispatched?.recorder {
+            // Counted as a request when it was dispatched; only its answer is left to count.
+            recorder.responded(status: Int(error.status.code), grpcStatus: exchange.grpc ? error.grpcStatus : nil,
+                               error: error.kind.rawValue, since: exchange.started)
+        } else {
+            forwarder.recordLocalAnswer(exchange.head, error: error, since: exchange.started)
+        }
         let keepAlive = exchange.keepAlive && exchange.requestEnded
         let (head, trailers) = error.responseParts(grpc: exchange.grpc, keepAlive: multiplexed || keepAlive)
         exchange.responseStarted = true
@@ -279,26 +285,46 @@ final class ServerExchange: ChannelInboundHandler, RemovableChannelHandler, Upst
         exchange.queued = []
         current = exchange
         context.write(wrapOutboundOut(.head(head)), promise: nil)
-        let written = context.writeAndFlush(wrapOutboundOut(.end(trailers)))
         if exchange.requestEnded {
-            complete(reusable: false, after: written)
+            endResponse(trailers, reusable: false)
         } else if multiplexed {
             current?.discarding = true
+            context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
             readClientIfWanted()
         } else {
-            closeClient(after: written)
+            closeClient(after: context.writeAndFlush(wrapOutboundOut(.end(trailers))))
         }
     }
 
-    /// Both messages ended: the upstream stream is released and an HTTP/1 client may send
-    /// its next request.
-    private func complete(reusable: Bool, after written: EventLoopFuture<Void>? = nil) {
-        guard let exchange = current else { return }
-        exchange.dispatched?.lease.finish(reusable: reusable && !exchange.discarding)
-        current = nil
+    /// Both messages are done once `trailers` (the response's end) is written. The exchange is
+    /// over before that write: NIO's pipelining handler hands the next request over from
+    /// inside it.
+    private func endResponse(_ trailers: HTTPHeaders?, reusable: Bool) {
+        guard let context, let exchange = current else { return }
+        complete(reusable: reusable)
+        let written = context.writeAndFlush(wrapOutboundOut(.end(trailers)))
         guard !multiplexed else { return }
         if !exchange.keepAlive || clientInputClosed {
             closeClient(after: written)
+        } else {
+            readClientIfWanted()
+        }
+    }
+
+    /// The upstream stream is released and the exchange forgotten.
+    private func complete(reusable: Bool) {
+        guard let exchange = current else { return }
+        exchange.dispatched?.lease.finish(reusable: reusable && !exchange.discarding)
+        current = nil
+    }
+
+    /// The request's end arrived after its response was already complete.
+    private func completeAfterRequestEnd(reusable: Bool) {
+        guard let exchange = current else { return }
+        complete(reusable: reusable)
+        guard !multiplexed else { return }
+        if !exchange.keepAlive || clientInputClosed || exchange.discarding {
+            closeClient(after: nil)
         } else {
             readClientIfWanted()
         }
