@@ -13,27 +13,23 @@ enum ProxyHeaders {
 
     /// RFC 9110 §7.6.1: headers that describe one connection, not the message. `te` is handled
     /// apart (its `trailers` value is end to end for gRPC).
-    private static let hopByHop: Set<String> = [
+    private static let hopByHopList = [
         "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization",
         "transfer-encoding", "upgrade", "trailer",
     ]
+    private static let hopByHop = Set(hopByHopList)
 
     /// Removes hop-by-hop headers and those the `Connection` header names. `te` survives only
     /// as `te: trailers`. Everything else, including order and case of values, is untouched.
     static func stripHopByHop(_ headers: inout HTTPHeaders) {
+        // The common request has none of these: find that out without allocating (names are
+        // compared case-insensitively in place).
+        guard hopByHopList.contains(where: { headers.contains(name: $0) }) || headers.contains(name: "te") else { return }
         var named = Set<String>()
         for value in headers[canonicalForm: "connection"] {
             named.insert(value.lowercased())
         }
         let keepTrailers = headers[canonicalForm: "te"].contains { $0.lowercased() == "trailers" }
-        var needsRemoval = !named.isEmpty || headers.contains(name: "te")
-        if !needsRemoval {
-            for (name, _) in headers where hopByHop.contains(name.lowercased()) {
-                needsRemoval = true
-                break
-            }
-        }
-        guard needsRemoval else { return }
         var kept = HTTPHeaders()
         kept.reserveCapacity(headers.count)
         for (name, value) in headers {
