@@ -16,6 +16,7 @@ struct Tern: AsyncParsableCommand {
             MigrateCommand.self,
             DiagnosticsCommand.self,
             ProxyInitCommand.self,
+            DemoCommand.self,
         ]
     )
 
