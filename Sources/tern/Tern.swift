@@ -17,6 +17,8 @@ struct Tern: AsyncParsableCommand {
             DiagnosticsCommand.self,
             ProxyInitCommand.self,
             DemoCommand.self,
+            LocalCommand.self,
+            CheckCommand.self,
         ]
     )
 

@@ -4,6 +4,8 @@ import Synchronization
 
 /// A steady trickle of requests to `face`, counting what comes back. Serves its counts as
 /// JSON on `/stats` so tests and `tern check` can judge the mesh by an application's view.
+/// Until `face` first answers (the mesh is still publishing endpoints and issuing
+/// certificates) failures are counted apart as `warmupFailures`, as a probe would gate them.
 final class LoadGenerator: Sendable {
     struct Stats: Codable, Sendable, Equatable {
         var requests = 0
@@ -11,6 +13,7 @@ final class LoadGenerator: Sendable {
         var failures = 0
         /// Successful answers per color: with the 50/50 split both backends show up here.
         var colors: [String: Int] = [:]
+        var warmupFailures = 0
         var lastError: String?
     }
 
@@ -48,6 +51,11 @@ final class LoadGenerator: Sendable {
             failure = "\(error)"
         }
         stats.withLock { stats in
+            if failure != nil && stats.successes == 0 {
+                stats.warmupFailures += 1
+                stats.lastError = failure
+                return
+            }
             stats.requests += 1
             if let failure {
                 stats.failures += 1

@@ -10,14 +10,31 @@ extension Supervisor {
             running[id] = nil
             config.log("workload \(id): stopped")
         }
+        var started: [RunningWorkload] = []
         for workload in wanted where running[workload.id] == nil {
             do {
                 let entry = try launch(workload, state: state)
                 running[workload.id] = entry
-                config.log("workload \(workload.id): started as \(workload.identity) at \(entry.placement.address)")
+                started.append(entry)
             } catch {
                 config.log("workload \(workload.id): could not start: \(error)")
                 skipped.append("\(workload.kind.rawValue.lowercased()) \(workload.id): could not start: \(error)")
+            }
+        }
+        guard !started.isEmpty else { return }
+        // As Linkerd's proxy-await: applications start once their proxies are ready (hold a
+        // certificate) and the pods are published, so their first requests find the mesh.
+        _ = try? AtomicFile.update(PodManifests.render(running.values.map { ($0.workload, $0.placement) }, mode: mode), at: layout.podsFile)
+        let deadline = Date().addingTimeInterval(15)
+        for entry in started {
+            while BlockingHTTP.get("\(entry.placement.adminURL)/ready", timeout: 1)?.status != 200, Date() < deadline { usleep(100_000) }
+        }
+        for entry in started {
+            do {
+                try entry.application.start()
+                config.log("workload \(entry.workload.id): started as \(entry.workload.identity) at \(entry.placement.address)")
+            } catch {
+                config.log("workload \(entry.workload.id): could not start its application: \(error)")
             }
         }
     }
@@ -68,7 +85,6 @@ extension Supervisor {
         let application = ChildProcess(name: "\(workload.id) app", arguments: applicationCommand(workload, placement),
                                        environment: applicationEnvironment(workload, placement), logPath: layout.log("\(logName).app"))
         try proxy.start()
-        try application.start()
         return RunningWorkload(workload: workload, placement: placement, proxy: proxy, application: application)
     }
 
