@@ -8,7 +8,7 @@ struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Run the Faces demo on a local mesh: controller, workloads, proxies, load.",
-        subcommands: [DemoRun.self, DemoWorkload.self],
+        subcommands: [DemoRun.self, DemoManifests.self, DemoWorkload.self],
         defaultSubcommand: DemoRun.self)
 }
 
@@ -55,4 +55,11 @@ struct DemoWorkload: AsyncParsableCommand {
         }
         try await role.run(settings)
     }
+}
+
+/// Prints the demo's manifests (the source of `examples/demo/faces.yaml`).
+struct DemoManifests: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "manifests", abstract: "Print the Faces manifests the demo runs.")
+
+    func run() { print(FacesManifests.yaml, terminator: "") }
 }
