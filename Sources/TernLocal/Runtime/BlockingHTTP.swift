@@ -8,6 +8,12 @@ public enum BlockingHTTP {
         public var status: Int
         public var headers: [String: String]
         public var body: String
+
+        public init(status: Int, headers: [String: String], body: String) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+        }
     }
 
     /// `http://host:port/path`; nil when the host cannot be reached or answers garbage.

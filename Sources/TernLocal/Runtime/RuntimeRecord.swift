@@ -10,6 +10,14 @@ public struct RuntimeRecord: Codable, Sendable, Equatable {
         public var identityAddress: String
         public var destinationAddress: String
         public var policyAddress: String
+
+        public init(pid: Int32? = nil, adminURL: String, identityAddress: String, destinationAddress: String, policyAddress: String) {
+            self.pid = pid
+            self.adminURL = adminURL
+            self.identityAddress = identityAddress
+            self.destinationAddress = destinationAddress
+            self.policyAddress = policyAddress
+        }
     }
 
     public struct Workload: Codable, Sendable, Equatable {
@@ -22,6 +30,18 @@ public struct RuntimeRecord: Codable, Sendable, Equatable {
         public var restarts: Int
         /// The application's own URL (its first port), for pages and stats.
         public var applicationURL: String?
+
+        public init(namespace: String, name: String, identity: String, placement: Placement, applicationPID: Int32?, proxyPID: Int32?,
+                    restarts: Int, applicationURL: String?) {
+            self.namespace = namespace
+            self.name = name
+            self.identity = identity
+            self.placement = placement
+            self.applicationPID = applicationPID
+            self.proxyPID = proxyPID
+            self.restarts = restarts
+            self.applicationURL = applicationURL
+        }
     }
 
     public var mode: RuntimeMode
@@ -38,6 +58,22 @@ public struct RuntimeRecord: Codable, Sendable, Equatable {
     /// removal failed: `down` retries them.
     public var networkNamespaces: [String]
     public var startedAt: Date
+
+    public init(mode: RuntimeMode, modeReason: String, supervisorPID: Int32, stateDirectory: String, ephemeral: Bool, controller: Controller,
+                workloads: [Workload], skipped: [String], bridge: String?, subnet: SubnetPlan?, networkNamespaces: [String], startedAt: Date) {
+        self.mode = mode
+        self.modeReason = modeReason
+        self.supervisorPID = supervisorPID
+        self.stateDirectory = stateDirectory
+        self.ephemeral = ephemeral
+        self.controller = controller
+        self.workloads = workloads
+        self.skipped = skipped
+        self.bridge = bridge
+        self.subnet = subnet
+        self.networkNamespaces = networkNamespaces
+        self.startedAt = startedAt
+    }
 
     public static func load(_ layout: StateLayout) -> RuntimeRecord? {
         guard let data = FileManager.default.contents(atPath: layout.record) else { return nil }
