@@ -35,7 +35,7 @@ struct LocalApplyTests {
             try bad.write(toFile: "\(input)/bad.yaml", atomically: true, encoding: .utf8)
             let (status, _, err) = try await run("tern", ["local", "apply", "-f", "\(input)/bad.yaml", "--state-dir", runtime.stateDirectory])
             #expect(status == 1)
-            #expect(err.contains("bad.yaml:23: spec.ports[0].port: expected a whole number, got \"eighty\""), "\(err)")
+            #expect(err.contains("bad.yaml:19: spec.ports[0].port: expected a whole number, got \"eighty\""), "\(err)")
             #expect(err.contains("nothing applied"))
             #expect(try FileManager.default.contentsOfDirectory(atPath: applied).sorted() == before)
 
