@@ -114,8 +114,21 @@ let package = Package(
         ),
         // Pure decisions and the domain values control plane and proxy share. No NIO, no gRPC.
         .target(name: "TernPolicy", dependencies: ["TernCore"], swiftSettings: swiftSettings),
-        // The local runtime: netns + iptables pods (proxy-init now; supervision with `tern local`).
-        .target(name: "TernLocal", dependencies: ["TernCore"], swiftSettings: swiftSettings),
+        // The local runtime: netns + iptables pods, process supervision, the Faces demo workloads
+        // (small NIO HTTP/1 servers and clients) and `tern check`'s table of checks.
+        .target(
+            name: "TernLocal",
+            dependencies: [
+                "TernCore", "TernResources", "TernTLS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Executables: thin, parse config and run.
         .executableTarget(
             name: "tern",
@@ -125,6 +138,8 @@ let package = Package(
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -181,7 +196,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TernCoreTests", dependencies: ["TernCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "TernLocalTests", dependencies: ["TernLocal", "TernCore", "tern"], swiftSettings: swiftSettings),
+        .testTarget(name: "TernLocalTests", dependencies: ["TernLocal", "TernCore", "TernResources", "tern"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TernProxyTests",
             dependencies: [

@@ -16,6 +16,9 @@ struct Tern: AsyncParsableCommand {
             MigrateCommand.self,
             DiagnosticsCommand.self,
             ProxyInitCommand.self,
+            DemoCommand.self,
+            LocalCommand.self,
+            CheckCommand.self,
         ]
     )
 
