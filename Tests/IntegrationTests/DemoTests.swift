@@ -50,16 +50,20 @@ struct DemoTests {
             #expect(Double(stats.successes) / Double(stats.requests) >= 0.99, "load generator: \(stats)")
             #expect(stats.colors["blue"] ?? 0 > 0)
 
-            // Every hop is mTLS with both identities named: load → face, face → smiley and color.
+            // Every hop is HTTP over mTLS with both identities named (load → face, face → smiley
+            // and color), and the proxies' golden metrics agree with the load generator.
             let metrics = try await demo.proxyMetrics()
             let loadOut = metrics["load"] ?? []
-            #expect(loadOut.sum("tcp_open_total", ["direction": "outbound", "tls": "true",
-                                                   "server_id": "face.faces.serviceaccount.identity.tern.cluster.local"]) >= 40)
+            let toFace = ["direction": "outbound", "tls": "true", "server_id": "face.faces.serviceaccount.identity.tern.cluster.local"]
+            #expect(loadOut.sum("response_total", toFace.merging(["classification": "success"]) { $1 }) >= 40)
+            let failed = loadOut.sum("response_total", toFace.merging(["classification": "failure"]) { $1 })
+            #expect(failed <= 0.01 * loadOut.sum("response_total", toFace), "failed responses to face: \(failed)")
+            #expect(loadOut.sum("tcp_open_total", toFace) >= 1)
             let faceIn = metrics["face"] ?? []
-            #expect(faceIn.sum("tcp_open_total", ["direction": "inbound", "tls": "true",
+            #expect(faceIn.sum("response_total", ["direction": "inbound", "tls": "true", "classification": "success",
                                                   "client_id": "load.faces.serviceaccount.identity.tern.cluster.local"]) >= 40)
             for backend in ["smiley", "color"] {
-                #expect(faceIn.sum("tcp_open_total", ["direction": "outbound", "tls": "true",
+                #expect(faceIn.sum("response_total", ["direction": "outbound", "tls": "true", "classification": "success",
                                                       "server_id": "\(backend).faces.serviceaccount.identity.tern.cluster.local"]) >= 40)
             }
             #expect((metrics["color2"] ?? []).sum("tcp_open_total", ["direction": "inbound", "tls": "true"]) == 0, "no split applied yet")

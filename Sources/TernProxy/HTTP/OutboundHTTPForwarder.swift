@@ -101,7 +101,9 @@ final class OutboundHTTPForwarder: HTTPForwarder {
             TrafficLabels(direction: .outbound, peer: .dst, authority: request.authority, targetAddress: path,
                           tls: .noIdentity(.notProvidedByServiceDiscovery))
         }
-        return state.sessions.open(route).assumeIsolated().flatMapErrorThrowing { error in
+        let labels = TrafficLabels(direction: .outbound, peer: .dst, targetAddress: path,
+                                   tls: .noIdentity(.notProvidedByServiceDiscovery))
+        return state.sessions.open(route, labels: labels).assumeIsolated().flatMapErrorThrowing { error in
             throw Self.describe(error, endpoint: path)
         }.map { lease in
             Dispatched(lease: lease, head: request.head, recorder: recorder, feedback: nil)
@@ -137,7 +139,10 @@ final class OutboundHTTPForwarder: HTTPForwarder {
         }
         let feedback = EndpointFeedback(pool: pool, endpoint: endpoint)
         let sendHead = head
-        return state.sessions.open(route).assumeIsolated().map { lease in
+        let connectionLabels = TrafficLabels(
+            direction: .outbound, peer: .dst, targetAddress: endpoint.socketAddress, tls: tls,
+            destination: pool.labels.merging(endpoint.labels) { _, own in own })
+        return state.sessions.open(route, labels: connectionLabels).assumeIsolated().map { lease in
             Dispatched(lease: lease, head: sendHead, recorder: recorder, feedback: feedback)
         }.flatMapError { error in
             feedback.failed()

@@ -31,27 +31,40 @@ enum UpstreamRoute {
 final class UpstreamSessions {
     private let loop: any EventLoop
     private let dialer: UpstreamDialer
+    private let metrics: TransportMetrics
     private var sessions: [String: H2Session] = [:]
     private var pools: [String: H1ConnectionPool] = [:]
     /// Pools without idle connections are dropped once this many addresses were seen, so a
     /// workload calling many distinct unmeshed addresses does not grow the table for ever.
     private static let poolsBeforeSweep = 256
 
-    init(loop: any EventLoop, dialer: UpstreamDialer) {
+    init(loop: any EventLoop, dialer: UpstreamDialer, metrics: TransportMetrics) {
         self.loop = loop
         self.dialer = dialer
+        self.metrics = metrics
+    }
+
+    /// Dials `target` and puts the connection's TCP meter where its plaintext flows (behind
+    /// TLS for a mesh connection), before any HTTP handler.
+    private func dial(_ target: DialTarget, labels: TrafficLabels) -> EventLoopFuture<any Channel> {
+        let metrics = self.metrics
+        return dialer.dial(target, on: loop).flatMapThrowing { channel in
+            try channel.pipeline.syncOperations.addHandler(MeteredConnection(ConnectionMeter(metrics.connection(labels))))
+            return channel
+        }
     }
 
     /// A stream for one request. Fails (with nothing of the request sent) when the endpoint
     /// cannot be reached, so the caller may try another one.
-    func open(_ route: UpstreamRoute) -> EventLoopFuture<UpstreamLease> {
+    /// `labels` name a new connection in the TCP metrics; an existing one keeps its own.
+    func open(_ route: UpstreamRoute, labels: @autoclosure () -> TrafficLabels) -> EventLoopFuture<UpstreamLease> {
         let key = route.key
         switch route {
         case .multiplexed(let target):
             if let session = sessions[key], !session.isClosed {
                 return session.openStream()
             }
-            let session = H2Session(loop: loop, connect: dialer.dial(target, on: loop)) { [weak self] in
+            let session = H2Session(loop: loop, connect: dial(target, labels: labels())) { [weak self] in
                 guard let self, let current = self.sessions[key], current.isClosed else { return }
                 self.sessions[key] = nil
             }
@@ -65,7 +78,9 @@ final class UpstreamSessions {
                 if pools.count >= Self.poolsBeforeSweep {
                     pools = pools.filter { !$0.value.isEmpty }
                 }
-                pool = H1ConnectionPool(loop: loop) { [dialer, loop] in dialer.dial(target, on: loop) }
+                let labels = labels()
+                // The sessions of a loop live as long as the proxy, so the pool may hold them.
+                pool = H1ConnectionPool(loop: loop) { self.dial(target, labels: labels) }
                 pools[key] = pool
             }
             return pool.acquire()

@@ -65,7 +65,7 @@ public final class ProxyRuntime: Sendable {
         let dialer = UpstreamDialer(tls: tls, connectTimeout: .seconds(5))
         let httpMetrics = HTTPMetrics(registry: metrics)
         let http = PerEventLoop(group) { loop in
-            HTTPLoopState(sessions: UpstreamSessions(loop: loop, dialer: dialer), recorders: RequestRecorders(metrics: httpMetrics))
+            HTTPLoopState(sessions: UpstreamSessions(loop: loop, dialer: dialer, metrics: transport), recorders: RequestRecorders(metrics: httpMetrics))
         }
         let outboundEnvironment = OutboundEnvironment(
             resolver: resolver, dialer: dialer, metrics: transport, http: http, opaquePorts: config.opaquePorts,
