@@ -6,8 +6,8 @@ import Testing
 
 @testable import TernControl
 
-/// The controller's real destination server (ClusterStore + DestinationService behind a gRPC
-/// listener) on a loopback port, fed manifests directly. It can be stopped and started again
+/// The controller's real destination and outbound policy servers (ClusterStore +
+/// DestinationService + OutboundPolicyService behind one gRPC listener) on a loopback port, fed manifests directly. It can be stopped and started again
 /// on the same port with a fresh store, as a restarted controller would be.
 final class DestinationTestServer: Sendable {
     private struct Life {
@@ -67,7 +67,7 @@ final class DestinationTestServer: Sendable {
         let port = self.port
         var logger = Logger(label: "test-destination")
         logger.logLevel = .warning
-        let listener = GRPCListener(name: "destination", host: "127.0.0.1", port: port, services: [DestinationService(store: store)],
+        let listener = GRPCListener(name: "destination", host: "127.0.0.1", port: port, services: [DestinationService(store: store), OutboundPolicyService(store: store)],
                                     transportSecurity: tls?.transportSecurity ?? .plaintext, logger: logger,
                                     onShutdown: { await store.closeAll() })
         let group = ServiceGroup(services: [listener], logger: logger)
