@@ -48,16 +48,32 @@ final class OutboundHTTPForwarder: HTTPForwarder {
         ProxyHeaders.stripHopByHop(&head.headers)
         if chunked { head.headers.add(name: "transfer-encoding", value: "chunked") }
         let request = OutboundRequest(head: head, authority: authority?.text, target: target)
-        return resolve(target).assumeIsolated().flatMap { resolution in
-            switch resolution {
-            case .unknown:
-                return self.direct(request)
-            case .noEndpoints:
-                return self.loop.makeFailedFuture(ProxyHTTPError(.noEndpoints, "no endpoints for \(target.discoveryPath)"))
-            case .pool(let pool):
-                return self.balanced(request, pool: pool, tried: [])
+        return policyHandle(for: target).assumeIsolated().flatMap { handle in
+            let routed: OutboundRequest
+            switch PolicyRouting.route(request, handle: handle) {
+            case .success(let found): routed = found
+            case .failure(let error): return self.loop.makeFailedFuture(error)
             }
+            return self.resolve(routed.target).assumeIsolated().flatMap { resolution in
+                switch resolution {
+                case .unknown:
+                    return self.direct(routed)
+                case .noEndpoints:
+                    return self.loop.makeFailedFuture(ProxyHTTPError(.noEndpoints, "no endpoints for \(routed.target.discoveryPath)"))
+                case .pool(let pool):
+                    return self.balanced(routed, pool: pool, tried: [])
+                }
+            }.nonisolated()
         }.nonisolated()
+    }
+
+    /// The destination's outbound policy (nil without a control plane); a new destination
+    /// waits for its first answer once, later requests read it without suspending.
+    private func policyHandle(for target: OutboundTarget) -> EventLoopFuture<PolicyHandle?> {
+        guard let policies = environment.policies else { return loop.makeSucceededFuture(nil) }
+        let path = target.discoveryPath
+        if let known = policies.cachedPolicy(for: path) { return loop.makeSucceededFuture(known) }
+        return loop.makeFutureWithTask { await policies.policy(for: path) }
     }
 
     /// The override header wins (ingress controllers name the service they mean), then the

@@ -13,6 +13,8 @@ struct ProxyHTTPError: Error, CustomStringConvertible {
         case badRequest = "bad request"
         case headersTooLarge = "headers too large"
         case forbidden = "forbidden"
+        case noRoute = "no route"
+        case noBackend = "no backend"
     }
 
     let kind: Kind
@@ -34,6 +36,8 @@ struct ProxyHTTPError: Error, CustomStringConvertible {
         case .headersTooLarge: return .requestHeaderFieldsTooLarge
         case .timeout: return .gatewayTimeout
         case .forbidden: return .forbidden
+        case .noRoute: return .notFound
+        case .noBackend: return .internalServerError
         case .noEndpoints, .connectFailed, .identityMismatch, .upstreamReset: return .badGateway
         }
     }
@@ -44,6 +48,8 @@ struct ProxyHTTPError: Error, CustomStringConvertible {
         switch kind {
         case .timeout: return 4
         case .forbidden: return 7
+        case .noRoute: return 12
+        case .noBackend: return 13
         case .badRequest, .headersTooLarge: return 13
         case .noEndpoints, .connectFailed, .identityMismatch, .upstreamReset: return 14
         }

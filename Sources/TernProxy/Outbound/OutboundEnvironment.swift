@@ -8,6 +8,8 @@ import TernPolicy
 struct OutboundEnvironment: Sendable {
     /// Nil when the proxy runs without a control plane: every connection goes to its target.
     let resolver: DestinationResolver?
+    /// Outbound policy (routes, weighted backends); nil without a control plane.
+    let policies: OutboundPolicyResolver?
     let dialer: UpstreamDialer
     let metrics: TransportMetrics
     /// Upstream HTTP connections and request metrics, per event loop (shared with inbound).

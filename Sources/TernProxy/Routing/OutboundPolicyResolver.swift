@@ -76,6 +76,18 @@ public final class OutboundPolicyResolver: Sendable, ServiceLifecycle.Service {
         return watch.handle
     }
 
+    /// The handle of a target already watched, without suspending: the per-request fast path.
+    /// Counts as a use, so a busy target's watch is never evicted. Nil for a new target (then
+    /// call `policy(for:)`, which waits for the first answer).
+    public func cachedPolicy(for target: String) -> PolicyHandle? {
+        let now = ContinuousClock.now
+        return state.withLock { s -> PolicyHandle? in
+            guard let entry = s.entries[target] else { return nil }
+            s.entries[target]?.lastUsed = now
+            return entry.watch.handle
+        }
+    }
+
     /// The targets watched now (diagnostics, tests).
     public var watchedTargets: [String] { state.withLock { Array($0.entries.keys) } }
 

@@ -14,6 +14,7 @@ public final class ProxyRuntime: Sendable {
     public let credentials: MeshCredentials?
     public let certifier: Certifier?
     public let resolver: DestinationResolver
+    public let policies: OutboundPolicyResolver
     let outbound: ProxyListener
     let inbound: ProxyListener
     let admin: AdminServer
@@ -54,13 +55,16 @@ public final class ProxyRuntime: Sendable {
             self.identityClient = nil
         }
 
+        let caller = CallerIdentity(namespace: config.identity?.identity.namespace ?? config.workload?.namespace ?? "",
+                                    workload: config.workload?.pod ?? "",
+                                    identity: config.identity?.identity.dnsName)
         resolver = DestinationResolver(
             address: config.destinationAddress, serverName: config.destinationServiceName,
-            trustAnchors: config.identity?.trustAnchors,
-            caller: CallerIdentity(namespace: config.identity?.identity.namespace ?? config.workload?.namespace ?? "",
-                                   workload: config.workload?.pod ?? "",
-                                   identity: config.identity?.identity.dnsName),
-            logger: logger)
+            trustAnchors: config.identity?.trustAnchors, caller: caller, logger: logger)
+        // The controller serves policy under the same identity as destination.
+        policies = OutboundPolicyResolver(
+            address: config.policyAddress, serverName: config.destinationServiceName,
+            trustAnchors: config.identity?.trustAnchors, caller: caller, logger: logger)
 
         let dialer = UpstreamDialer(tls: tls, connectTimeout: .seconds(5))
         let httpMetrics = HTTPMetrics(registry: metrics)
@@ -68,7 +72,7 @@ public final class ProxyRuntime: Sendable {
             HTTPLoopState(sessions: UpstreamSessions(loop: loop, dialer: dialer, metrics: transport), recorders: RequestRecorders(metrics: httpMetrics))
         }
         let outboundEnvironment = OutboundEnvironment(
-            resolver: resolver, dialer: dialer, metrics: transport, http: http, opaquePorts: config.opaquePorts,
+            resolver: resolver, policies: policies, dialer: dialer, metrics: transport, http: http, opaquePorts: config.opaquePorts,
             detectionTimeout: Self.detectionTimeout, logger: logger)
         let inboundEnvironment = InboundEnvironment(
             tls: tls, dialer: dialer, metrics: transport, http: http, opaquePorts: config.opaquePorts,
@@ -104,6 +108,7 @@ public final class ProxyRuntime: Sendable {
             services.append(.init(service: certifier))
         }
         services.append(.init(service: resolver))
+        services.append(.init(service: policies))
         services.append(.init(service: inbound))
         services.append(.init(service: outbound))
         // `POST /shutdown` ends the admin server's run, and that drains the whole proxy.

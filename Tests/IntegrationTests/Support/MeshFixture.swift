@@ -15,6 +15,7 @@ final class MeshFixture: @unchecked Sendable {
     let host: String
     let identityPort = freePort()
     let destinationPort = freePort()
+    let policyPort = freePort()
     private(set) var controller: RunningProcess?
     private var proxies: [ProxyProcess] = []
 
@@ -42,8 +43,8 @@ final class MeshFixture: @unchecked Sendable {
     func startController() async throws {
         let process = try RunningProcess("tern-controller", [
             "--identity-dir", dir, "--identity-host", host, "--identity-port", "\(identityPort)",
-            "--serve", "identity,destination", "--source", "dir:\(dir)/manifests",
-            "--api-host", host, "--destination-port", "\(destinationPort)",
+            "--serve", "identity,destination,policy", "--source", "dir:\(dir)/manifests",
+            "--api-host", host, "--destination-port", "\(destinationPort)", "--policy-port", "\(policyPort)",
             "--admin-host", "127.0.0.1", "--admin-port", "0",
         ])
         controller = process
@@ -88,6 +89,7 @@ final class MeshFixture: @unchecked Sendable {
             "TERN_PROXY_IDENTITY_TRUST_ANCHORS_FILE": "\(dir)/ca.crt",
             "TERN_PROXY_DESTINATION_SVC_ADDR": "\(host):\(destinationPort)",
             "TERN_PROXY_DESTINATION_SVC_NAME": Self.controlPlaneName,
+            "TERN_PROXY_POLICY_SVC_ADDR": "\(host):\(policyPort)",
             "TERN_PROXY_OUTBOUND_PORT": "\(ports.outbound)",
             "TERN_PROXY_INBOUND_PORT": "\(ports.inbound)",
             "TERN_PROXY_ADMIN_PORT": "\(ports.admin)",
