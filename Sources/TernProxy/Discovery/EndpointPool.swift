@@ -117,7 +117,9 @@ public final class EndpointPool: Sendable {
         let address = endpoint.socketAddress
         let now = clock()
         state.withLock { s in
-            guard let i = s.indexByAddress[address], s.members[i].endpoint == endpoint else { return }
+            // Same address and identity is the same endpoint; comparing whole endpoints (label
+            // dictionaries included) on every request would cost more than the update itself.
+            guard let i = s.indexByAddress[address], s.members[i].endpoint.identity == endpoint.identity else { return }
             body(&s.members[i], now)
         }
     }
