@@ -36,7 +36,7 @@ public struct Endpoint: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 
     /// `10.1.0.5:8080`, or `[fd00::5]:8080`.
-    public var socketAddress: String { address.contains(":") ? "[\(address)]:\(port)" : "\(address):\(port)" }
+    public var socketAddress: String { address.utf8.contains(UInt8(ascii: ":")) ? "[\(address)]:\(port)" : "\(address):\(port)" }
 
     public var description: String { socketAddress + (identity.map { " (\($0))" } ?? "") }
 }

@@ -22,10 +22,10 @@ public struct HostPort: Hashable, Sendable, CustomStringConvertible {
         } else {
             guard let colon = text.lastIndex(of: ":") else { return nil }
             host = text[..<colon]
-            guard !host.contains(":") else { return nil }
+            guard !host.utf8.contains(UInt8(ascii: ":")) else { return nil }
             portText = text[text.index(after: colon)...]
         }
-        guard !host.isEmpty, !host.contains(" "), let port = Self.port(portText) else { return nil }
+        guard !host.isEmpty, !host.utf8.contains(UInt8(ascii: " ")), let port = Self.port(portText) else { return nil }
         self.init(host: String(host), port: port)
     }
 
@@ -37,5 +37,5 @@ public struct HostPort: Hashable, Sendable, CustomStringConvertible {
         return value
     }
 
-    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    public var description: String { host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }

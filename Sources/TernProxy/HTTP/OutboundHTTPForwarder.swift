@@ -135,7 +135,7 @@ final class OutboundHTTPForwarder: HTTPForwarder {
         var head = request.head
         let route: UpstreamRoute
         let tls: TLSLabel
-        if environment.dialer.tls != nil, let name = endpoint.identity, let identity = try? MeshIdentity(dnsName: name),
+        if environment.dialer.tls != nil, let name = endpoint.identity, let identity = state.identity(name),
            let transportPort = endpoint.opaqueTransportPort,
            let proxyAddress = try? SocketAddress(ipAddress: endpoint.address, port: transportPort) {
             let header = TransportHeader(port: UInt16(endpoint.port), name: request.target.name, sessionProtocol: .http2)
@@ -220,9 +220,20 @@ struct OutboundRequest {
 final class HTTPLoopState {
     let sessions: UpstreamSessions
     let recorders: RequestRecorders
+    /// Endpoint identities as parsed once: validating a DNS name on every request showed in
+    /// the profile.
+    private var identities: [String: MeshIdentity] = [:]
 
     init(sessions: UpstreamSessions, recorders: RequestRecorders) {
         self.sessions = sessions
         self.recorders = recorders
+    }
+
+    func identity(_ name: String) -> MeshIdentity? {
+        if let known = identities[name] { return known }
+        guard let parsed = try? MeshIdentity(dnsName: name) else { return nil }
+        if identities.count >= 4096 { identities.removeAll(keepingCapacity: true) }
+        identities[name] = parsed
+        return parsed
     }
 }

@@ -21,7 +21,7 @@ struct RequestAuthority: Equatable {
         } else if lowered.hasPrefix("["), lowered.hasSuffix("]") {
             host = String(lowered.dropFirst().dropLast())
             port = defaultPort
-        } else if !lowered.contains(":") {
+        } else if !lowered.utf8.contains(UInt8(ascii: ":")) {
             host = lowered
             port = defaultPort
         } else {

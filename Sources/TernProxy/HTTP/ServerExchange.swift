@@ -41,6 +41,9 @@ final class ServerExchange: ChannelInboundHandler, RemovableChannelHandler, Upst
     private var exchanges = 0
     private var clientWritable = true
     private var clientInputClosed = false
+    /// Inside a batch of client reads: upstream writes are flushed once, at its end, so a
+    /// request's head and end leave in one write.
+    private var readingClient = false
 
     init(forwarder: any HTTPForwarder, multiplexed: Bool) {
         self.forwarder = forwarder
@@ -66,6 +69,7 @@ final class ServerExchange: ChannelInboundHandler, RemovableChannelHandler, Upst
     // MARK: Client side
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        readingClient = true
         switch unwrapInboundIn(data) {
         case .head(let head):
             guard current == nil else {
@@ -96,7 +100,7 @@ final class ServerExchange: ChannelInboundHandler, RemovableChannelHandler, Upst
             }
             if let dispatched = exchange.dispatched {
                 dispatched.lease.write(.end(trailers))
-                dispatched.lease.flush()
+                if !readingClient { dispatched.lease.flush() }
                 if exchange.responseEnded { completeAfterRequestEnd(reusable: exchange.upstreamKeepAlive) }
             } else {
                 current?.queued.append(.end(trailers))
@@ -105,6 +109,7 @@ final class ServerExchange: ChannelInboundHandler, RemovableChannelHandler, Upst
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        readingClient = false
         current?.dispatched?.lease.flush()
         readClientIfWanted()
         context.fireChannelReadComplete()
@@ -184,7 +189,7 @@ final class ServerExchange: ChannelInboundHandler, RemovableChannelHandler, Upst
         dispatched.recorder.requestStarted()
         dispatched.lease.write(.head(dispatched.head))
         for part in exchange.queued { dispatched.lease.write(part) }
-        dispatched.lease.flush()
+        if !readingClient { dispatched.lease.flush() }
         exchange.queued = []
         exchange.queuedBytes = 0
         exchange.dispatched = dispatched
