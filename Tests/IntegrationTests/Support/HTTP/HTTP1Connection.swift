@@ -75,8 +75,7 @@ final class HTTP1Connection: @unchecked Sendable {
 
     func read(exactly count: Int) throws -> [UInt8] {
         while buffer.count < count {
-            guard let chunk = try next() else { throw HarnessError("stream ended after \(buffer.count) of \(count) bytes") }
-            buffer += chunk
+            guard try fill() else { throw HarnessError("stream ended after \(buffer.count) of \(count) bytes") }
         }
         defer { buffer.removeFirst(count) }
         return Array(buffer[..<count])
@@ -89,9 +88,15 @@ final class HTTP1Connection: @unchecked Sendable {
                 defer { buffer.removeFirst(end + 1) }
                 return String(decoding: line, as: UTF8.self)
             }
-            guard let chunk = try next() else { throw HarnessError("stream ended inside a line") }
-            buffer += chunk
+            guard try fill() else { throw HarnessError("stream ended inside a line") }
         }
+    }
+
+    /// One more read from the socket into the buffer; false at end of stream.
+    private func fill() throws -> Bool {
+        guard let chunk = try socket.receive() else { return false }
+        buffer += chunk
+        return true
     }
 
     /// Buffered bytes first, then the socket; nil at end of stream.

@@ -12,6 +12,8 @@ import NIOHTTP1
 /// - `/reset`: a head promising 100000 bytes, 1000 of them, then a reset
 /// - `/slow?ms=N`: answers after N ms
 /// - `/whoami`: the server's name
+/// - `/test.Echo/<method>`: a gRPC stand-in, the (framed) body echoed with `grpc-status` 0
+///   in trailers, or 13 for methods ending in `Fail`
 /// - `/upgrade` (HTTP/1): 101, then the connection is a byte echo (a WebSocket stand-in)
 final class HTTPTestRoutes: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
@@ -46,6 +48,9 @@ final class HTTPTestRoutes: ChannelInboundHandler, RemovableChannelHandler {
             query = Self.parseQuery(parts.count > 1 ? String(parts[1]) : "")
             server.counted(path)
             if path == "/echo" { startEcho(context, head) }
+            if path.hasPrefix("/test.Echo/") {
+                context.writeAndFlush(wrapOutboundOut(.head(responseHead(.ok, ["content-type": "application/grpc"]))), promise: nil)
+            }
         case .body(let body):
             switch path {
             case "/echo":
@@ -54,7 +59,7 @@ final class HTTPTestRoutes: ChannelInboundHandler, RemovableChannelHandler {
                 if patternHolds { patternHolds = TCPTestServer.matchesPattern(Array(body.readableBytesView), offset: sunk) }
                 sunk += body.readableBytes
             default:
-                break
+                if path.hasPrefix("/test.Echo/") { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
             }
         case .end:
             guard let head = request else { return }
@@ -114,6 +119,9 @@ final class HTTPTestRoutes: ChannelInboundHandler, RemovableChannelHandler {
             }
         case "/whoami":
             respond(context, .ok, body: server.name)
+        case _ where path.hasPrefix("/test.Echo/"):
+            // A gRPC stand-in: the framed messages come back as sent; `Fail` ends with INTERNAL.
+            finish(context, trailers: HTTPHeaders([("grpc-status", path.hasSuffix("Fail") ? "13" : "0")]))
         case "/upgrade" where !multiplexed:
             upgrade(context)
         default:
@@ -140,7 +148,11 @@ final class HTTPTestRoutes: ChannelInboundHandler, RemovableChannelHandler {
             context.write(wrapOutboundOut(.body(.byteBuffer(chunk))), promise: nil)
         }
         context.flush()
-        if remaining == 0 { finish(context, trailers: nil) }
+        // The flush can re-enter through a writability change and finish first; -1 marks done.
+        if remaining == 0 {
+            remaining = -1
+            finish(context, trailers: nil)
+        }
     }
 
     private func upgrade(_ context: ChannelHandlerContext) {
