@@ -230,7 +230,16 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["TernCore", "TernTLS", "TernLocal"],
+            dependencies: [
+                "TernCore", "TernTLS", "TernLocal",
+                // The HTTP test server (HTTP/1.1 and h2c on one port) and the gRPC test service.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
