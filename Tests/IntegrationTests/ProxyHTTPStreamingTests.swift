@@ -5,10 +5,14 @@ import Testing
 /// memory, whichever side is slow.
 @Suite(.serialized) struct ProxyHTTPStreamingTests {
     static let size = 256 * 1024 * 1024
-    static let rssLimit = 50 * 1024 * 1024
+    /// What a proxy may grow by while bodies stream through it. Growth, not absolute RSS:
+    /// the debug build these tests run on maps a far larger binary than the release build
+    /// the 50 MB budget of the issue is about (measured by bench/mesh.sh).
+    static let rssGrowthLimit = 32 * 1024 * 1024
 
     @Test func aLargeUploadAndDownloadStreamWithinTheMemoryBudget() async throws {
         try await HTTPMesh.with { pair in
+            let idle = [HTTPMesh.residentBytes(pair.clientProxy), HTTPMesh.residentBytes(pair.serverProxy)]
             let peak = PeakRSS([pair.clientProxy, pair.serverProxy])
             // Upload with a content-length, from memory, checked by the application.
             let connection = try await pair.connect()
@@ -37,12 +41,14 @@ import Testing
             #expect(download.statusCode == 200, "\(download.stderr)")
             #expect(download.downloaded == size)
             let peaks = peak.values
-            #expect(peaks.allSatisfy { $0 > 0 && $0 < Self.rssLimit }, "peak RSS (KiB): \(peaks.map { $0 / 1024 })")
+            #expect(zip(peaks, idle).allSatisfy { $0 > 0 && $0 - $1 < Self.rssGrowthLimit },
+                    "peak RSS (KiB): \(peaks.map { $0 / 1024 }), idle \(idle.map { $0 / 1024 })")
         }
     }
 
     @Test func aSlowConsumerHoldsTheResponseBackNotTheProxyMemory() async throws {
         try await HTTPMesh.with { pair in
+            let idle = [HTTPMesh.residentBytes(pair.clientProxy), HTTPMesh.residentBytes(pair.serverProxy)]
             let connection = try await pair.connect()
             defer { connection.close() }
             let host = HTTPMesh.authority
@@ -60,7 +66,8 @@ import Testing
             }
             #expect(head.hasPrefix("HTTP/1.1 200"))
             let during = [HTTPMesh.residentBytes(pair.clientProxy), HTTPMesh.residentBytes(pair.serverProxy)]
-            #expect(during.allSatisfy { $0 < Self.rssLimit }, "RSS while slow (KiB): \(during.map { $0 / 1024 })")
+            #expect(zip(during, idle).allSatisfy { $0 - $1 < Self.rssGrowthLimit },
+                    "RSS while slow (KiB): \(during.map { $0 / 1024 }), idle \(idle.map { $0 / 1024 })")
             // Then at full speed: the rest arrives (head bytes aside, the whole body).
             let total = try await offPool { () -> Int in
                 var total = early

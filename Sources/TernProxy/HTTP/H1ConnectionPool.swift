@@ -36,7 +36,11 @@ final class H1ConnectionPool {
         }
         return dial().assumeIsolated().flatMapThrowing { channel in
             let sync = channel.pipeline.syncOperations
-            try sync.addHTTPClientHandlers(leftOverBytesStrategy: .fireError)
+            // NIO's default client pipeline drops 1xx responses; a proxy must pass `100
+            // Continue` on, or a client waiting for it never sends its body. Same handlers and
+            // order as `addHTTPClientHandlers`, with informational responses forwarded.
+            let decoder = HTTPResponseDecoder(leftOverBytesStrategy: .fireError, informationalResponseStrategy: .forward)
+            try sync.addHandlers([HTTPRequestEncoder(), ByteToMessageHandler(decoder), NIOHTTPRequestHeadersValidator()])
             let relay = UpstreamRelay()
             try sync.addHandler(relay)
             let id = ObjectIdentifier(channel)
