@@ -129,6 +129,7 @@ for setup in "${setups[@]}"; do
             if envoy_up; then
                 measure envoy "$(envoy_url "$nginx_h1_port")" "$(envoy_url "$nginx_h2_port")" \
                     client="$envoy_client_pid" server="$envoy_server_pid"
+                measured && envoy_path_facts
             else
                 not_measured envoy "the pair did not become ready (logs above)"
             fi
@@ -141,6 +142,7 @@ for setup in "${setups[@]}"; do
             elif tern_up; then
                 measure tern "$(tern_url "$nginx_h1_port")" "$(tern_url "$nginx_h2_port")" \
                     client="$tern_client_pid" server="$tern_server_pid"
+                measured && tern_path_facts
             else
                 not_measured tern "$tern_reason"
             fi

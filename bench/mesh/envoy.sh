@@ -49,6 +49,16 @@ envoy_up() {
 # envoy_url PORT: where the client namespace reaches nginx's PORT through the pair.
 envoy_url() { echo "http://127.0.0.1:$((envoy_port_base + $1))/"; }
 
+# envoy_path_facts: what the client Envoy says it did, for the report: the mTLS connections it
+# opened to the server Envoy, how many of them spoke HTTP/2, and the requests it routed.
+envoy_path_facts() {
+    local stats
+    stats=$(in_ns client curl -fsS --max-time 5 http://127.0.0.1:9901/stats) || return 0
+    fact path.peer_connections "$(sum_samples 'cluster[.]outbound_[0-9]+[.]upstream_cx_total' <<<"$stats")"
+    fact path.peer_http2_connections "$(sum_samples 'cluster[.]outbound_[0-9]+[.]upstream_cx_http2_total' <<<"$stats")"
+    fact path.http_requests "$(sum_samples 'cluster[.]outbound_[0-9]+[.]upstream_rq_total' <<<"$stats")"
+}
+
 envoy_pid() { local v="envoy_${1}_pid"; echo "${!v}"; }
 
 envoy_down() { stop_pids ${envoy_client_pid:-} ${envoy_server_pid:-}; envoy_client_pid='' envoy_server_pid=''; }

@@ -92,6 +92,9 @@ measure() {
 
 fact() { echo "$1=$2" >>"$facts"; }
 
+# measured: the last `measure` completed (its facts end in status=ok).
+measured() { [[ $(tail -1 "$facts") == status=ok ]]; }
+
 not_measured() {
     log "$1: not measured: $2"
     echo "status=not measured: $2" >"$work/results/$1.facts"

@@ -96,7 +96,9 @@ def load(results, name):
             proxy[f"{run}_cpu_seconds"] = ticks * tick_us / 1e6
             proxy[f"{run}_cpu_us_per_request"] = ticks * tick_us / requests if requests else None
         proxies[role] = proxy
-    return {"status": "ok", "max_rps_h1": runs["h1"], "max_rps_h2": runs["h2"], "fixed_rate": rate, "proxies": proxies}
+    path = {key[len("path."):]: int(value) for key, value in facts.items() if key.startswith("path.")}
+    return {"status": "ok", "max_rps_h1": runs["h1"], "max_rps_h2": runs["h2"], "fixed_rate": rate,
+            "proxies": proxies, "path": path}
 
 
 def per_proxy(setup, fmt):
@@ -187,6 +189,25 @@ def target_checks(ok, l7):
     return lines
 
 
+def path_lines(ok, l7):
+    """What each client proxy says it did over the whole run (all loads, warm-ups included), so a
+    reader can tell an L7 pair from a byte splice."""
+    lines = []
+    for name, s in ok.items():
+        path = s.get("path")
+        if not path:
+            continue
+        h2 = f" ({path['peer_http2_connections']} HTTP/2)" if "peer_http2_connections" in path else ""
+        lines.append(f"- path: {name}'s client proxy opened {path['peer_connections']} mTLS connection(s){h2} "
+                     f"to its peer and counted {path['http_requests']:,} HTTP requests")
+        if name == "tern" and l7 == "http" and not path["http_requests"]:
+            lines.append("- note: Tern counted no HTTP requests, so it carried HTTP as a byte stream: "
+                         "its figures are those of an L4 splice (a proxy without the HTTP layer)")
+        if l7 == "tcp" and path["http_requests"]:
+            lines.append(f"- warning: {name} counted HTTP requests although --l7 tcp makes the ports opaque")
+    return lines
+
+
 def warnings(ok):
     out = []
     for name, s in ok.items():
@@ -210,7 +231,7 @@ def main():
     setups = {name: load(args.results, name) for name in args.setups.split(",")}
     ok = {n: s for n, s in setups.items() if s["status"] == "ok"}
     print("\n".join(table(setups)))
-    extra = ratios(ok) + target_checks(ok, args.l7) + warnings(ok)
+    extra = ratios(ok) + target_checks(ok, args.l7) + path_lines(ok, args.l7) + warnings(ok)
     if extra:
         print()
         print("\n".join(extra))
