@@ -56,7 +56,8 @@ envoy_path_facts() {
     stats=$(in_ns client curl -fsS --max-time 5 http://127.0.0.1:9901/stats) || return 0
     fact path.peer_connections "$(sum_samples 'cluster[.]outbound_[0-9]+[.]upstream_cx_total' <<<"$stats")"
     fact path.peer_http2_connections "$(sum_samples 'cluster[.]outbound_[0-9]+[.]upstream_cx_http2_total' <<<"$stats")"
-    fact path.http_requests "$(sum_samples 'cluster[.]outbound_[0-9]+[.]upstream_rq_total' <<<"$stats")"
+    # The HTTP connection manager's count: tcp_proxy has none (its upstream_rq_total counts connections).
+    fact path.http_requests "$(sum_samples 'http[.]outbound_[0-9]+[.]downstream_rq_total' <<<"$stats")"
 }
 
 envoy_pid() { local v="envoy_${1}_pid"; echo "${!v}"; }
