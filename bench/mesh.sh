@@ -94,6 +94,8 @@ cleanup() {
 }
 
 sweep_stale
+# Other work on the machine skews every figure; the report warns when there was some.
+load_at_start=$(cut -d' ' -f1 /proc/loadavg)
 work=$(mktemp -d /tmp/tbench-mesh.XXXXXX)
 chmod 755 "$work"  # the Tern proxies run as their own UID and read files below it
 mkdir -p "$work/results"
@@ -152,7 +154,7 @@ done
 
 params=(--param "l7=$l7" --param "duration_s=$duration" --param "wrk=${wrk_max[*]} -d${duration}s --latency"
     --param "h2load=${h2load_max[*]} -D $duration" --param "fixed_rate=${wrk_rate[*]} -d${rate_duration}s -s fixed-rate.lua -- 1000"
-    --param "cores=$(nproc)" --param "kernel=$(uname -r)" --param "nginx=$(nginx -v 2>&1 | grep -o '[0-9.]*$')"
+    --param "cores=$(nproc)" --param "load_at_start=$load_at_start" --param "kernel=$(uname -r)" --param "nginx=$(nginx -v 2>&1 | grep -o '[0-9.]*$')"
     --param "commit=$(git describe --always --dirty 2>/dev/null || echo unknown)")
 [[ -n ${envoy_bin:-} ]] && params+=(--param "envoy=$("$envoy_bin" --version | grep -o '[0-9]*\.[0-9]*\.[0-9]*/Clean' | cut -d/ -f1)")
 echo

@@ -208,8 +208,12 @@ def path_lines(ok, l7):
     return lines
 
 
-def warnings(ok):
+def warnings(ok, params):
     out = []
+    load, cores = float(params.get("load_at_start", 0)), int(params.get("cores", 1))
+    if load >= cores / 2:
+        out.append(f"- warning: the 1-minute load average was {load:g} on {cores} cores before the run "
+                   "started: other work shared the machine, so the figures are noisier than usual")
     for name, s in ok.items():
         for run, label in (("max_rps_h1", "HTTP/1 max-rps"), ("max_rps_h2", "HTTP/2 max-rps"), ("fixed_rate", "1k")):
             r = s[run]
@@ -230,13 +234,13 @@ def main():
     args = ap.parse_args()
     setups = {name: load(args.results, name) for name in args.setups.split(",")}
     ok = {n: s for n, s in setups.items() if s["status"] == "ok"}
+    params = dict(p.split("=", 1) for p in args.param)
     print("\n".join(table(setups)))
-    extra = ratios(ok) + target_checks(ok, args.l7) + path_lines(ok, args.l7) + warnings(ok)
+    extra = ratios(ok) + target_checks(ok, args.l7) + path_lines(ok, args.l7) + warnings(ok, params)
     if extra:
         print()
         print("\n".join(extra))
     if args.json:
-        params = dict(p.split("=", 1) for p in args.param)
         document = {"parameters": params, "targets": TARGETS[args.l7], "setups": setups}
         args.json.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         print(f"\nraw figures: {args.json}", file=sys.stderr)
