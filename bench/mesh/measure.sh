@@ -7,7 +7,7 @@
 # max rps, 1,000 rps latency, memory after. Each max-rps run is bracketed by the proxies' CPU
 # ticks, so CPU per request is that run's CPU over that run's requests.
 
-# The loads. Both hold the connections open for the whole run (keep-alive, no reconnects).
+# The loads. Each holds its connections open for the whole run (keep-alive, no reconnects).
 wrk_max=(wrk -t1 -c32)
 h2load_max=(h2load -t1 -c4 -m32)  # 4 connections x 32 concurrent streams = 128 in flight
 wrk_rate=(wrk -t1 -c10)
