@@ -73,6 +73,19 @@ public final class DestinationResolver: Sendable, ServiceLifecycle.Service {
         return await watch.answer(within: firstAnswerTimeout)
     }
 
+    /// The answer for a path already watched and answered, without suspending: the per-request
+    /// fast path of HTTP routing. Counts as a use, so a busy path's watch is never evicted.
+    /// Nil when the path is new or still waiting for its first answer (then call `resolve`).
+    public func resolveCached(_ path: String) -> Resolution? {
+        let now = ContinuousClock.now
+        let watch = state.withLock { s -> DestinationWatch? in
+            guard s.entries[path] != nil else { return nil }
+            s.entries[path]?.lastUsed = now
+            return s.entries[path]?.watch
+        }
+        return watch?.currentResolution
+    }
+
     /// The paths watched now (diagnostics, tests).
     public var watchedPaths: [String] { state.withLock { Array($0.entries.keys) } }
 

@@ -105,6 +105,12 @@ public final class EndpointPool: Sendable {
         }
     }
 
+    /// The work ended without telling anything about the endpoint (the client went away):
+    /// it stops counting as pending and its latency estimate is untouched.
+    public func connectAbandoned(_ endpoint: Endpoint) {
+        update(endpoint) { member, _ in member.pending = max(member.pending - 1, 0) }
+    }
+
     /// Outcomes for an endpoint that has since left the set are dropped: its statistics went
     /// with it, and a returning endpoint starts fresh.
     private func update(_ endpoint: Endpoint, _ body: (inout Member, UInt64) -> Void) {

@@ -22,6 +22,8 @@ struct InboundEnvironment: Sendable {
     let tls: MeshTLS?
     let dialer: UpstreamDialer
     let metrics: TransportMetrics
+    /// Upstream HTTP connections and request metrics, per event loop (shared with outbound).
+    let http: PerEventLoop<HTTPLoopState>
     let opaquePorts: PortSet
     /// The proxy's own ports: a transport header naming one of them is refused, so a peer
     /// cannot loop traffic through the proxy or reach its admin server as the application.

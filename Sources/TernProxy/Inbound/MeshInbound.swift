@@ -9,6 +9,7 @@ import TernTLS
 /// application's port. Bytes after the header are application data and go first.
 final class MeshInbound: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
 
     private enum Phase { case handshaking, readingHeader, connecting, done }
 
@@ -87,21 +88,58 @@ final class MeshInbound: ChannelInboundHandler, RemovableChannelHandler {
             finish(context: context)
         case .header(let header, let consumed):
             pending.moveReaderIndex(forwardBy: consumed)
-            admit(port: Int(header.port), context: context)
+            if header.sessionProtocol == .http2 {
+                admitHTTP2(port: Int(header.port), context: context)
+            } else {
+                admit(port: Int(header.port), context: context)
+            }
         }
     }
 
-    private func admit(port: Int, context: ChannelHandlerContext) {
-        phase = .connecting
+    /// Meters the connection and checks it may reach `port` at all.
+    private func gate(port: Int) -> Bool {
         headerTimer?.cancel()
         clientMeter = ConnectionMeter(environment.metrics.connection(TrafficLabels(
             direction: .inbound, peer: .src, targetAddress: localAddress.map { "\($0):\(port)" },
             tls: .established(peer: client))))
         guard !environment.proxyPorts.contains(port),
               environment.authorize(InboundPeer(identity: client, port: port)),
-              let address = environment.applicationAddress(port: port)
+              environment.applicationAddress(port: port) != nil
         else {
             environment.logger.debug("inbound mesh connection refused", metadata: ["port": "\(port)"])
+            return false
+        }
+        return true
+    }
+
+    /// The client proxy multiplexes requests for `port` on this connection: HTTP/2 is served
+    /// here, and each request goes to the application on its own.
+    private func admitHTTP2(port: Int, context: ChannelHandlerContext) {
+        phase = .done
+        guard gate(port: port) else { return finish(context: context) }
+        let forwarder = InboundHTTPForwarder(environment: environment, loop: context.eventLoop, port: port,
+                                             client: client, localAddress: localAddress)
+        do {
+            try context.pipeline.syncOperations.addHandler(MeteredConnection(clientMeter))
+            clientMeter = .none
+            try HTTPServerStack.installHTTP2(on: context.channel, forwarder: forwarder)
+        } catch {
+            environment.logger.debug("cannot start HTTP/2", metadata: ["error": "\(error)"])
+            return finish(context: context)
+        }
+        let bytes = pending
+        pending.clear()
+        if bytes.readableBytes > 0 {
+            context.fireChannelRead(wrapInboundOut(bytes))
+            context.fireChannelReadComplete()
+        }
+        if clientInputEnded { context.fireUserInboundEventTriggered(ChannelEvent.inputClosed) }
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+    }
+
+    private func admit(port: Int, context: ChannelHandlerContext) {
+        phase = .connecting
+        guard gate(port: port), let address = environment.applicationAddress(port: port) else {
             return finish(context: context)
         }
         environment.dialApplication(address, port: port, on: context.eventLoop) {

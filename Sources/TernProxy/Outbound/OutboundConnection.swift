@@ -9,6 +9,7 @@ import TernPolicy
 /// byte read during setup is kept and sent upstream first, in order.
 final class OutboundConnection: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private enum Phase { case reading, connecting, done }
@@ -23,9 +24,31 @@ final class OutboundConnection: ChannelInboundHandler, RemovableChannelHandler {
     /// Explicit mode: what the client is told once the tunnel is up.
     private var greeting: ByteBuffer?
 
+    /// Set when an upgraded HTTP/1 connection continues here as opaque bytes: where it goes
+    /// and whether the client is in explicit mode.
+    private var resumeTarget: OutboundTarget?
+
     init(environment: OutboundEnvironment, allocator: ByteBufferAllocator) {
         self.environment = environment
         self.pending = allocator.buffer(capacity: 0)
+    }
+
+    /// Takes over a connection that leaves HTTP (an `Upgrade`): `pending` is the request head,
+    /// re-encoded, and the target is already known. Metering stays with the HTTP side's meter.
+    init(environment: OutboundEnvironment, resuming target: OutboundTarget, pending: ByteBuffer,
+         originalDestination: SocketAddress?) {
+        self.environment = environment
+        self.pending = pending
+        self.resumeTarget = target
+        self.originalDestination = originalDestination
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if let target = resumeTarget, context.channel.isActive {
+            forward(to: target, context: context)
+            // Bytes the client sends meanwhile (its first frames) are collected as pending.
+            context.read()
+        }
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -48,11 +71,11 @@ final class OutboundConnection: ChannelInboundHandler, RemovableChannelHandler {
         var buffer = unwrapInboundIn(data)
         pending.writeBuffer(&buffer)
         guard phase == .reading else { return }
-        if originalDestination != nil { detect(context: context) } else { parseProxyRequest(context: context) }
+        detect(context: context)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        if phase == .reading { context.read() }
+        if phase == .reading || phase == .connecting && resumeTarget != nil { context.read() }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -82,11 +105,76 @@ final class OutboundConnection: ChannelInboundHandler, RemovableChannelHandler {
 
     // MARK: Learning the target
 
+    /// HTTP goes to the HTTP stack; anything else is forwarded as bytes. In explicit mode a
+    /// `CONNECT` opens a tunnel, and what is neither HTTP nor a tunnel is refused.
     private func detect(context: ChannelHandlerContext) {
         let decision = pending.withUnsafeReadableBytes { environment.detector.inspect($0) }
-        guard case .detected(let detected) = decision, let destination = originalDestination else { return }
-        environment.logger.trace("detected", metadata: ["protocol": "\(detected)", "target": "\(destination)"])
-        forward(to: .address(destination), context: context)
+        guard case .detected(let detected) = decision else { return }
+        environment.logger.trace("detected", metadata: ["protocol": "\(detected)"])
+        switch detected {
+        case .http2:
+            startHTTP(.http2, context: context)
+        case .http1 where !pending.readableBytesView.starts(with: "CONNECT ".utf8):
+            startHTTP(.http1, context: context)
+        default:
+            if let destination = originalDestination {
+                forward(to: .address(destination), context: context)
+            } else {
+                parseProxyRequest(context: context)
+            }
+        }
+    }
+
+    /// Hands the connection to the HTTP stack: the meter, the codecs and the exchange go
+    /// behind this handler, the bytes read so far are replayed into them, and it steps aside.
+    private func startHTTP(_ sessionProtocol: SessionProtocol, context: ChannelHandlerContext) {
+        phase = .done
+        detectionTimer?.cancel()
+        let environment = self.environment
+        let destination = originalDestination
+        let forwarder = OutboundHTTPForwarder(
+            environment: environment, loop: context.eventLoop, originalDestination: destination,
+            clientProtocol: sessionProtocol
+        ) { target, head, exchangeContext in
+            Self.resumeOpaque(target: target, head: head, context: exchangeContext, environment: environment,
+                              originalDestination: destination)
+        }
+        do {
+            let pipeline = context.pipeline.syncOperations
+            try pipeline.addHandler(MeteredConnection(clientMeter))
+            clientMeter = .none
+            if sessionProtocol == .http2 {
+                try HTTPServerStack.installHTTP2(on: context.channel, forwarder: forwarder)
+            } else {
+                try HTTPServerStack.installHTTP1(on: pipeline, forwarder: forwarder)
+            }
+        } catch {
+            environment.logger.debug("cannot start HTTP", metadata: ["error": "\(error)"])
+            return context.close(promise: nil)
+        }
+        let bytes = pending
+        pending.clear()
+        context.fireChannelRead(wrapInboundOut(bytes))
+        context.fireChannelReadComplete()
+        if clientInputEnded { context.fireUserInboundEventTriggered(ChannelEvent.inputClosed) }
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+    }
+
+    /// An HTTP/1 request asked to switch protocols: the HTTP handlers leave and a new setup
+    /// handler forwards the connection as opaque bytes, starting with the request itself.
+    private static func resumeOpaque(target: OutboundTarget, head: ByteBuffer, context: ChannelHandlerContext,
+                                     environment: OutboundEnvironment, originalDestination: SocketAddress?) {
+        let pipeline = context.pipeline.syncOperations
+        do {
+            let meter = try pipeline.handler(type: MeteredConnection.self)
+            try HTTPServerStack.removeHTTP1(from: pipeline)
+            try pipeline.addHandler(OutboundConnection(environment: environment, resuming: target, pending: head,
+                                                       originalDestination: originalDestination),
+                                    position: .after(meter))
+        } catch {
+            environment.logger.debug("cannot switch an upgraded connection to opaque", metadata: ["error": "\(error)"])
+            context.close(promise: nil)
+        }
     }
 
     private func parseProxyRequest(context: ChannelHandlerContext) {

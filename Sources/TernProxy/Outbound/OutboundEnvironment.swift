@@ -10,6 +10,8 @@ struct OutboundEnvironment: Sendable {
     let resolver: DestinationResolver?
     let dialer: UpstreamDialer
     let metrics: TransportMetrics
+    /// Upstream HTTP connections and request metrics, per event loop (shared with inbound).
+    let http: PerEventLoop<HTTPLoopState>
     let opaquePorts: PortSet
     let detectionTimeout: TimeAmount
     let logger: Logger

@@ -63,11 +63,15 @@ public final class ProxyRuntime: Sendable {
             logger: logger)
 
         let dialer = UpstreamDialer(tls: tls, connectTimeout: .seconds(5))
+        let httpMetrics = HTTPMetrics(registry: metrics)
+        let http = PerEventLoop(group) { loop in
+            HTTPLoopState(sessions: UpstreamSessions(loop: loop, dialer: dialer), recorders: RequestRecorders(metrics: httpMetrics))
+        }
         let outboundEnvironment = OutboundEnvironment(
-            resolver: resolver, dialer: dialer, metrics: transport, opaquePorts: config.opaquePorts,
+            resolver: resolver, dialer: dialer, metrics: transport, http: http, opaquePorts: config.opaquePorts,
             detectionTimeout: Self.detectionTimeout, logger: logger)
         let inboundEnvironment = InboundEnvironment(
-            tls: tls, dialer: dialer, metrics: transport, opaquePorts: config.opaquePorts,
+            tls: tls, dialer: dialer, metrics: transport, http: http, opaquePorts: config.opaquePorts,
             proxyPorts: [config.inboundPort, config.outboundPort, config.adminPort],
             detectionTimeout: Self.detectionTimeout, authorize: authorize, logger: logger)
         let grace = config.shutdownGracePeriod

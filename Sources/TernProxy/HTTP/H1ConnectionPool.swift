@@ -1,0 +1,74 @@
+import NIOCore
+import NIOHTTP1
+
+/// Keep-alive HTTP/1 connections to one upstream address (an unmeshed endpoint, or the local
+/// application behind the inbound proxy). A connection serves one request at a time and goes
+/// back to the pool when both messages ended and neither side asked to close.
+final class H1ConnectionPool {
+    /// Idle connections kept per address; more are closed when released.
+    static let maxIdle = 64
+    /// How long an idle connection is kept before it is closed.
+    static let idleTimeout = TimeAmount.seconds(60)
+
+    private struct Idle {
+        let channel: any Channel
+        let relay: UpstreamRelay
+        let timer: Scheduled<Void>
+    }
+
+    private let loop: any EventLoop
+    private let dial: () -> EventLoopFuture<any Channel>
+    private var idle: [Idle] = []
+
+    init(loop: any EventLoop, dial: @escaping () -> EventLoopFuture<any Channel>) {
+        self.loop = loop
+        self.dial = dial
+    }
+
+    var isEmpty: Bool { idle.isEmpty }
+
+    func acquire() -> EventLoopFuture<UpstreamLease> {
+        while let next = idle.popLast() {
+            next.timer.cancel()
+            if next.channel.isActive {
+                return loop.assumeIsolated().makeSucceededFuture(lease(next.channel, relay: next.relay))
+            }
+        }
+        return dial().assumeIsolated().flatMapThrowing { channel in
+            let sync = channel.pipeline.syncOperations
+            try sync.addHTTPClientHandlers(leftOverBytesStrategy: .fireError)
+            let relay = UpstreamRelay()
+            try sync.addHandler(relay)
+            let id = ObjectIdentifier(channel)
+            channel.closeFuture.assumeIsolated().whenComplete { _ in self.remove(id) }
+            return self.lease(channel, relay: relay)
+        }.nonisolated()
+    }
+
+    private func lease(_ channel: any Channel, relay: UpstreamRelay) -> UpstreamLease {
+        UpstreamLease(channel: channel, relay: relay) { reusable in
+            self.release(channel, relay: relay, reusable: reusable)
+        }
+    }
+
+    private func release(_ channel: any Channel, relay: UpstreamRelay, reusable: Bool) {
+        guard reusable, channel.isActive, idle.count < Self.maxIdle else {
+            channel.close(promise: nil)
+            return
+        }
+        relay.idle = true
+        let id = ObjectIdentifier(channel)
+        let timer = loop.assumeIsolated().scheduleTask(in: Self.idleTimeout) {
+            self.remove(id)
+            channel.close(promise: nil)
+        }
+        idle.append(Idle(channel: channel, relay: relay, timer: timer))
+        // Reading while idle is how a close by the server is noticed before the connection is
+        // handed to the next request.
+        channel.read()
+    }
+
+    private func remove(_ id: ObjectIdentifier) {
+        idle.removeAll { ObjectIdentifier($0.channel) == id }
+    }
+}

@@ -1,0 +1,79 @@
+import NIOCore
+import NIOHTTP1
+import TernCore
+import TernPolicy
+
+/// Routes the requests of one mesh HTTP/2 connection to the application's port. A request
+/// that started as HTTP/1 (the client proxy says so in `l5d-orig-proto`) is restored to
+/// HTTP/1 on a pooled keep-alive connection; anything else stays HTTP/2 (h2c), which is what
+/// gRPC servers speak.
+final class InboundHTTPForwarder: HTTPForwarder {
+    private let environment: InboundEnvironment
+    private let loop: any EventLoop
+    private let state: HTTPLoopState
+    private let port: Int
+    private let client: MeshIdentity?
+    private let targetAddress: String?
+
+    init(environment: InboundEnvironment, loop: any EventLoop, port: Int, client: MeshIdentity?, localAddress: String?) {
+        self.environment = environment
+        self.loop = loop
+        self.state = environment.http.on(loop)
+        self.port = port
+        self.client = client
+        self.targetAddress = localAddress.map { HostPort(host: $0, port: port).description }
+    }
+
+    func dispatch(_ original: HTTPRequestHead) -> EventLoopFuture<Dispatched> {
+        var head = original
+        guard let application = environment.applicationAddress(port: port) else {
+            return loop.makeFailedFuture(ProxyHTTPError(.connectFailed, "no application address for port \(port)"))
+        }
+        let route: UpstreamRoute
+        if let protocolName = head.headers.first(name: ProxyHeaders.originalProtocol) {
+            head.headers.remove(name: ProxyHeaders.originalProtocol)
+            guard let version = Self.version(protocolName) else {
+                return loop.makeFailedFuture(ProxyHTTPError(.badRequest, "unknown \(ProxyHeaders.originalProtocol) \(protocolName)"))
+            }
+            head.version = version
+            route = .http1(.plain(application))
+        } else {
+            route = .multiplexed(.plain(application))
+        }
+        let recorder = self.recorder(authority: head.headers.first(name: "host")?.lowercased())
+        let port = self.port
+        let sendHead = head
+        return state.sessions.open(route).assumeIsolated().flatMapErrorThrowing { error in
+            throw ProxyHTTPError(.connectFailed, "the application on port \(port) refused the connection: \(error)", unsent: true)
+        }.map { lease in
+            Dispatched(lease: lease, head: sendHead, recorder: recorder, feedback: nil)
+        }.nonisolated()
+    }
+
+    func recordLocalAnswer(_ head: HTTPRequestHead, error: ProxyHTTPError, since start: NIODeadline) {
+        let recorder = self.recorder(authority: head.headers.first(name: "host")?.lowercased())
+        recorder.requestStarted()
+        recorder.responded(status: Int(error.status.code), grpcStatus: nil, error: error.kind.rawValue, since: start)
+    }
+
+    /// Upgrades between proxies travel as opaque mesh connections, never on the HTTP/2 one.
+    func takeOverUpgrade(_ head: HTTPRequestHead, context: ChannelHandlerContext) -> Bool {
+        false
+    }
+
+    private func recorder(authority: String?) -> RequestRecorder {
+        state.recorders.recorder("in|\(port)|\(authority ?? "")|\(client?.dnsName ?? "")") {
+            TrafficLabels(direction: .inbound, peer: .src, authority: authority, targetAddress: targetAddress,
+                          tls: .established(peer: client))
+        }
+    }
+
+    /// `HTTP/1.1` or `HTTP/1.0`, as the client proxy wrote the original version.
+    static func version(_ text: String) -> HTTPVersion? {
+        switch text.split(separator: ";").first.map({ String($0.filter { $0 != " " }) }) {
+        case "HTTP/1.1": return .http1_1
+        case "HTTP/1.0": return .http1_0
+        default: return nil
+        }
+    }
+}

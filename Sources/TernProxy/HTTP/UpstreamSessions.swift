@@ -1,0 +1,96 @@
+import NIOCore
+import TernPolicy
+
+/// How a request reaches an upstream: multiplexed on an HTTP/2 connection (to a meshed peer
+/// over mTLS, or h2c), or on a pooled HTTP/1 connection.
+enum UpstreamRoute {
+    case multiplexed(DialTarget)
+    case http1(DialTarget)
+
+    /// One connection (or pool) per distinct key. A mesh key includes the expected identity
+    /// and target port, so two services on one pod never share a connection's header.
+    var key: String {
+        switch self {
+        case .multiplexed(let target): return "h2|" + Self.describe(target)
+        case .http1(let target): return "h1|" + Self.describe(target)
+        }
+    }
+
+    private static func describe(_ target: DialTarget) -> String {
+        switch target {
+        case .plain(let address): return "\(address)"
+        case .name(let host, let port): return "\(host):\(port)"
+        case .mesh(let address, let identity, let header): return "\(address)|\(identity.dnsName)|\(header.port)"
+        }
+    }
+}
+
+/// The upstream HTTP connections of one event loop, shared by every request on that loop:
+/// an HTTP/2 session per endpoint and an HTTP/1 pool per address. Keeping them per loop means
+/// a request and its upstream stream always share a thread and never take a lock.
+final class UpstreamSessions {
+    private let loop: any EventLoop
+    private let dialer: UpstreamDialer
+    private var sessions: [String: H2Session] = [:]
+    private var pools: [String: H1ConnectionPool] = [:]
+    /// Pools without idle connections are dropped once this many addresses were seen, so a
+    /// workload calling many distinct unmeshed addresses does not grow the table for ever.
+    private static let poolsBeforeSweep = 256
+
+    init(loop: any EventLoop, dialer: UpstreamDialer) {
+        self.loop = loop
+        self.dialer = dialer
+    }
+
+    /// A stream for one request. Fails (with nothing of the request sent) when the endpoint
+    /// cannot be reached, so the caller may try another one.
+    func open(_ route: UpstreamRoute) -> EventLoopFuture<UpstreamLease> {
+        let key = route.key
+        switch route {
+        case .multiplexed(let target):
+            if let session = sessions[key], !session.isClosed {
+                return session.openStream()
+            }
+            let session = H2Session(loop: loop, connect: dialer.dial(target, on: loop)) { [weak self] in
+                guard let self, let current = self.sessions[key], current.isClosed else { return }
+                self.sessions[key] = nil
+            }
+            sessions[key] = session
+            return session.openStream()
+        case .http1(let target):
+            let pool: H1ConnectionPool
+            if let existing = pools[key] {
+                pool = existing
+            } else {
+                if pools.count >= Self.poolsBeforeSweep {
+                    pools = pools.filter { !$0.value.isEmpty }
+                }
+                pool = H1ConnectionPool(loop: loop) { [dialer, loop] in dialer.dial(target, on: loop) }
+                pools[key] = pool
+            }
+            return pool.acquire()
+        }
+    }
+}
+
+/// One value per event loop of a group, reached from code running on that loop.
+final class PerEventLoop<Value>: Sendable {
+    private let values: [ObjectIdentifier: NIOLoopBoundBox<Value>]
+
+    /// Runs at startup, off the loops: each value is handed to its loop and used only there.
+    init(_ group: any EventLoopGroup, make: (any EventLoop) -> sending Value) {
+        var values: [ObjectIdentifier: NIOLoopBoundBox<Value>] = [:]
+        for loop in group.makeIterator() {
+            values[ObjectIdentifier(loop)] = NIOLoopBoundBox.makeBoxSendingValue(make(loop), eventLoop: loop)
+        }
+        self.values = values
+    }
+
+    /// The value of `loop`; must be called on `loop`.
+    func on(_ loop: any EventLoop) -> Value {
+        guard let bound = values[ObjectIdentifier(loop)] else {
+            preconditionFailure("event loop outside the proxy's group")
+        }
+        return bound.value
+    }
+}
