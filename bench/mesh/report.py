@@ -190,7 +190,7 @@ def target_checks(ok, l7):
 
 
 def path_lines(ok, l7):
-    """What each client proxy says it did over the whole run (all loads, warm-ups included), so a
+    """What each pair says it did over the whole run (all loads, warm-ups included), so a
     reader can tell an L7 pair from a byte splice."""
     lines = []
     for name, s in ok.items():
@@ -198,8 +198,8 @@ def path_lines(ok, l7):
         if not path:
             continue
         h2 = f" ({path['peer_http2_connections']} HTTP/2)" if "peer_http2_connections" in path else ""
-        lines.append(f"- path: {name}'s client proxy opened {path['peer_connections']} mTLS connection(s){h2} "
-                     f"to its peer and counted {path['http_requests']:,} HTTP requests")
+        lines.append(f"- path: {name}: {path['peer_connections']} mTLS connection(s){h2} between the proxies, "
+                     f"{path['http_requests']:,} HTTP requests counted by the client proxy")
         if name == "tern" and l7 == "http" and not path["http_requests"]:
             lines.append("- note: Tern counted no HTTP requests, so it carried HTTP as a byte stream: "
                          "its figures are those of an L4 splice (a proxy without the HTTP layer)")

@@ -116,13 +116,15 @@ tern_up() {
 # tern_url PORT: where the client namespace reaches nginx's PORT through the pair.
 tern_url() { echo "http://$tern_vip:$1/"; }
 
-# tern_path_facts: what the client proxy says it did, for the report: the mTLS connections it
-# opened to the peer proxy and the HTTP requests it counted (none while it splices bytes).
+# tern_path_facts: what the proxies say they did, for the report: the mTLS connections the
+# server proxy accepted from its peer (the client proxy counts its own only when it splices)
+# and the HTTP requests the client proxy counted (none while it splices bytes).
 tern_path_facts() {
-    local metrics
-    metrics=$(in_ns client curl -fsS --max-time 5 http://127.0.0.1:4191/metrics) || return 0
-    fact path.peer_connections "$(sum_samples tcp_open_total 'direction="outbound"' 'peer="dst"' 'tls="true"' <<<"$metrics")"
-    fact path.http_requests "$(sum_samples request_total 'direction="outbound"' <<<"$metrics")"
+    local inbound outbound
+    inbound=$(in_ns server curl -fsS --max-time 5 http://127.0.0.1:4191/metrics) || return 0
+    outbound=$(in_ns client curl -fsS --max-time 5 http://127.0.0.1:4191/metrics) || return 0
+    fact path.peer_connections "$(sum_samples tcp_open_total 'direction="inbound"' 'peer="src"' 'tls="true"' <<<"$inbound")"
+    fact path.http_requests "$(sum_samples request_total 'direction="outbound"' <<<"$outbound")"
 }
 
 tern_pid() { local v="tern_${1}_pid"; echo "${!v}"; }
