@@ -40,6 +40,7 @@ def parse_wrk(text):
         "requests": int(done.group(1)) if done else 0,
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)) if done else 0.0,
         "socket_errors": sum(map(int, socket.groups())) if socket else 0,
+        "socket_error_kinds": dict(zip(("connect", "read", "write", "timeout"), map(int, socket.groups()))) if socket else {},
         "non_2xx": int(non2xx.group(1)) if non2xx else 0,
     }
 
@@ -55,6 +56,7 @@ def parse_h2load(text):
         "requests": int(reqs.group(1)) if reqs else 0,
         "rps": float(finished.group(1)) if finished else 0.0,
         "socket_errors": sum(map(int, reqs.groups()[1:])) if reqs else 0,
+        "socket_error_kinds": dict(zip(("failed", "errored", "timeout"), map(int, reqs.groups()[1:]))) if reqs else {},
         "non_2xx": sum(map(int, codes.groups())) if codes else 0,
     }
 
@@ -218,7 +220,9 @@ def warnings(ok, params):
         for run, label in (("max_rps_h1", "HTTP/1 max-rps"), ("max_rps_h2", "HTTP/2 max-rps"), ("fixed_rate", "1k")):
             r = s[run]
             if r["socket_errors"] or r["non_2xx"]:
-                out.append(f"- warning: {name} {label} run had {r['socket_errors']} socket/stream errors and {r['non_2xx']} non-2xx responses")
+                kinds = ", ".join(f"{kind} {n}" for kind, n in r.get("socket_error_kinds", {}).items() if n)
+                out.append(f"- warning: {name} {label} run had {r['socket_errors']} socket/stream errors"
+                           f"{f' ({kinds})' if kinds else ''} and {r['non_2xx']} non-2xx responses")
         if s["fixed_rate"]["rps"] < 950:
             out.append(f"- warning: {name} 1k run held only {s['fixed_rate']['rps']:.0f} rps; its percentiles are not at 1,000 rps")
     return out
