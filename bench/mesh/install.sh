@@ -3,7 +3,7 @@
 # venv under bench/.venv, which git ignores.
 
 ensure_packages() {
-    local -A pkg_for=([wrk]=wrk [nginx]=nginx [ip]=iproute2 [iptables]=iptables
+    local -A pkg_for=([wrk]=wrk [h2load]=nghttp2-client [nginx]=nginx [ip]=iproute2 [iptables]=iptables
         [iptables-save]=iptables [setpriv]=util-linux [openssl]=openssl [curl]=curl [python3]=python3)
     local tool missing=()
     for tool in "${!pkg_for[@]}"; do

@@ -51,3 +51,18 @@ wait_http() {
 
 # alive PID: the process exists and is not a zombie.
 alive() { [[ -r /proc/$1/stat ]] && ! grep -q '^[^)]*) Z' "/proc/$1/stat"; }
+
+# sum_samples NAME [LABEL...] <metrics: the sum of the Prometheus samples of NAME carrying every
+# LABEL (e.g. 'tls="true"'); 0 when there are none. Also reads Envoy's "name: value" stats,
+# with NAME an extended regular expression for the whole stat name.
+sum_samples() {
+    local name=$1
+    shift
+    awk -v name="$name" -v labels="$*" '
+        BEGIN { n = split(labels, want, " ") }
+        $0 ~ "^" name "[{ :]" {
+            for (i = 1; i <= n; i++) if (index($0, want[i]) == 0) next
+            total += $NF
+        }
+        END { printf "%d\n", total }'
+}

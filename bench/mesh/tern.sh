@@ -1,14 +1,25 @@
 # The Tern pair (sourced), run the way a sidecar runs: tern-controller in the root namespace,
 # a tern-proxy in each namespace as its own UID, and `tern proxy-init` redirecting the
-# namespace's traffic to it. wrk calls the service VIP; nothing in the path is configured with
-# the proxies' addresses.
-#   client ns: wrk -> 10.96.0.10:80 -(REDIRECT)-> :4140 client proxy
-#     -> destination API: nginx.bench = 10.77.0.3:80, opaque, identity nginx.bench…
-#     -> mTLS + transport header -> 10.77.0.3:4143 server proxy -> 127.0.0.1:80 (nginx)
+# namespace's traffic to it. The load generators call the service VIP; nothing in the path is
+# configured with the proxies' addresses.
+#   client ns: wrk -> 10.96.0.10:P -(REDIRECT)-> :4140 client proxy
+#     -> destination API: nginx.bench = 10.77.0.3:P, identity nginx.bench…
+#     -> mTLS -> 10.77.0.3:4143 server proxy -> 127.0.0.1:P (nginx)
+# for P in 80 (HTTP/1) and 81 (h2c). With --l7 http the proxies detect the protocol (and, once
+# the proxy speaks HTTP, carry requests over one HTTP/2 mTLS connection); with --l7 tcp both
+# ports are opaque, declared the way a user would (the opaque-ports annotation on the Service
+# and the workload, TERN_PROXY_OPAQUE_PORTS on the proxies), so the pair splices bytes.
 # tern_up returns non-zero with $tern_reason set when the pair cannot be measured.
 
+tern_vip=10.96.0.10
 proxy_uid=2102
 id_suffix=serviceaccount.identity.tern.cluster.local
+
+# tern_opaque_annotation INDENT: the opaque-ports annotation in tcp mode, nothing in http mode.
+tern_opaque_annotation() {
+    [[ $l7 == tcp ]] || return 0
+    echo "$1annotations: {config.linkerd.io/opaque-ports: \"$nginx_h1_port,$nginx_h2_port\"}"
+}
 
 tern_manifests() {
     cat <<YAML
@@ -18,11 +29,16 @@ metadata: {name: bench}
 ---
 apiVersion: v1
 kind: Service
-metadata: {name: nginx, namespace: bench}
+metadata:
+  name: nginx
+  namespace: bench
+$(tern_opaque_annotation '  ')
 spec:
-  clusterIP: 10.96.0.10
+  clusterIP: $tern_vip
   selector: {app: nginx}
-  ports: [{name: http, port: 80, targetPort: 80}]
+  ports:
+  - {name: http, port: $nginx_h1_port, targetPort: $nginx_h1_port}
+  - {name: h2c, port: $nginx_h2_port, targetPort: $nginx_h2_port}
 ---
 apiVersion: workload.linkerd.io/v1beta1
 kind: ExternalWorkload
@@ -30,19 +46,19 @@ metadata:
   name: nginx
   namespace: bench
   labels: {app: nginx}
-  # L4: the proxies carry port 80 as opaque TCP, no protocol detection.
-  annotations: {config.linkerd.io/opaque-ports: "80"}
+$(tern_opaque_annotation '  ')
 spec:
   meshTLS: {identity: nginx.bench.$id_suffix, serverName: nginx.bench.$id_suffix}
   workloadIPs: [{ip: ${ns_ip[server]}}]
-  ports: [{name: http, port: 80}]
+  ports: [{name: http, port: $nginx_h1_port}, {name: h2c, port: $nginx_h2_port}]
 YAML
 }
 
 # tern_proxy SIDE SERVICE_ACCOUNT: start one proxy in the side's namespace, as $proxy_uid, with
 # only the environment docs/proxy-configuration.md describes.
 tern_proxy() {
-    local side=$1 sa=$2 dir=$work/tern/proxy
+    local side=$1 sa=$2 dir=$work/tern/proxy opaque=''
+    [[ $l7 == tcp ]] && opaque=$nginx_h1_port,$nginx_h2_port
     spawn "$side" "$work/tern/$side.log" env -i \
         TERN_PROXY_IDENTITY_LOCAL_NAME="$sa.bench.$id_suffix" \
         TERN_PROXY_IDENTITY_SVC_ADDR="$root_ip:8080" \
@@ -55,6 +71,7 @@ tern_proxy() {
         TERN_PROXY_ADMIN_PORT=4191 \
         TERN_PROXY_EVENT_LOOP_THREADS=1 \
         TERN_PROXY_LOG_LEVEL=warn \
+        ${opaque:+TERN_PROXY_OPAQUE_PORTS="$opaque"} \
         setpriv --reuid "$proxy_uid" --regid "$proxy_uid" --clear-groups "$bin/tern-proxy"
 }
 
@@ -94,6 +111,20 @@ tern_up() {
         alive "$(tern_pid "$side")" || tern_reason="$side proxy exited: $(tail -1 "$dir/$side.log")"
         return 1
     done
+}
+
+# tern_url PORT: where the client namespace reaches nginx's PORT through the pair.
+tern_url() { echo "http://$tern_vip:$1/"; }
+
+# tern_path_facts: what the proxies say they did, for the report: the mTLS connections the
+# server proxy accepted from its peer (the client proxy counts its own only when it splices)
+# and the HTTP requests the client proxy counted (none while it splices bytes).
+tern_path_facts() {
+    local inbound outbound
+    inbound=$(in_ns server curl -fsS --max-time 5 http://127.0.0.1:4191/metrics) || return 0
+    outbound=$(in_ns client curl -fsS --max-time 5 http://127.0.0.1:4191/metrics) || return 0
+    fact path.peer_connections "$(sum_samples tcp_open_total 'direction="inbound"' 'peer="src"' 'tls="true"' <<<"$inbound")"
+    fact path.http_requests "$(sum_samples request_total 'direction="outbound"' <<<"$outbound")"
 }
 
 tern_pid() { local v="tern_${1}_pid"; echo "${!v}"; }
