@@ -34,10 +34,13 @@ final class H2Session {
                         self.fail(ProxyHTTPError(.upstreamReset, "the upstream HTTP/2 connection closed"))
                         closed()
                     }
+                    // Streams wait for the peer's first SETTINGS: until then NIO encodes with
+                    // the protocol's defaults (16 KiB frames), and a large request head would
+                    // fail a connection whose peer allows more.
+                    try channel.pipeline.syncOperations.addHandler(PeerSettingsWaiter { self.becomeReady(multiplexer) })
                     // The connection reads all the time: each stream's flow-control window, not
                     // the socket, is what holds a sender back.
                     channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in channel.read() }
-                    self.becomeReady(multiplexer)
                 } catch {
                     channel.close(promise: nil)
                     self.fail(error)
@@ -103,6 +106,27 @@ final class H2Session {
     }
 }
 
+/// Calls back once the peer's first SETTINGS frame has arrived (NIO passes root-stream
+/// frames down the connection's pipeline), then steps aside.
+private final class PeerSettingsWaiter: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTP2Frame
+
+    private var settled: (() -> Void)?
+
+    init(_ settled: @escaping () -> Void) {
+        self.settled = settled
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .settings(.settings) = unwrapInboundIn(data).payload, let settled {
+            self.settled = nil
+            settled()
+            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        }
+        context.fireChannelRead(data)
+    }
+}
+
 /// HTTP/2 settings shared by the proxy's client and server connections.
 enum HTTP2Tuning {
     /// Large enough for the headers an HTTP/1 client may send (the HTTP/1 decoder allows
@@ -113,6 +137,10 @@ enum HTTP2Tuning {
     /// Per-stream window: enough to keep a stream busy across a LAN round trip, small enough
     /// that a stalled reader pins little memory.
     static let streamWindow = 256 * 1024
+    /// Frames this large may come in. NIO sends a header block as one HEADERS frame (it does
+    /// not split into CONTINUATION frames), so a head the HTTP/1 side accepts (up to 80 KiB)
+    /// only crosses to the peer proxy if the peer allows frames that big.
+    static let maxFrameSize = 128 * 1024
 
     static func connection(server: Bool) -> NIOHTTP2Handler.ConnectionConfiguration {
         var configuration = NIOHTTP2Handler.ConnectionConfiguration()
@@ -120,6 +148,7 @@ enum HTTP2Tuning {
             HTTP2Setting(parameter: .maxConcurrentStreams, value: server ? maxConcurrentStreams : 100),
             HTTP2Setting(parameter: .maxHeaderListSize, value: maxHeaderListSize),
             HTTP2Setting(parameter: .initialWindowSize, value: streamWindow),
+            HTTP2Setting(parameter: .maxFrameSize, value: maxFrameSize),
         ]
         return configuration
     }

@@ -20,7 +20,21 @@ final class UpstreamLease {
     var isWritable: Bool { relay.isWritable }
 
     func write(_ part: HTTPClientRequestPart) {
-        channel.write(part, promise: nil)
+        switch part {
+        case .body:
+            channel.write(part, promise: nil)
+        case .head, .end:
+            // A head or trailers the stream refuses (too large for the peer, a stream already
+            // reset) must fail the exchange, not leave it waiting for a response.
+            let relay = self.relay
+            let channel = self.channel
+            let promise = channel.eventLoop.makePromise(of: Void.self)
+            promise.futureResult.assumeIsolated().whenFailure { error in
+                relay.writeFailed(error)
+                channel.close(promise: nil)
+            }
+            channel.write(part, promise: promise)
+        }
     }
 
     func flush() {

@@ -61,6 +61,11 @@ final class UpstreamRelay: ChannelInboundHandler, RemovableChannelHandler {
         context.close(promise: nil)
     }
 
+    /// A write of the request failed: the exchange ends with that error.
+    func writeFailed(_ error: any Error) {
+        failIfOpen(error)
+    }
+
     private func failIfOpen(_ error: (any Error)?) {
         guard let exchange, !responseEnded else { return }
         self.exchange = nil
