@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TernLocal
 
 #if canImport(Glibc)
@@ -50,6 +51,7 @@ final class MeshFixture: @unchecked Sendable {
         controller = process
         _ = try await process.waitForLine(startingWith: "identity listening ")
         _ = try await process.waitForStderr(containing: "destination server listening")
+        _ = try await process.waitForStderr(containing: "policy server listening")
     }
 
     func stopController() async {
@@ -122,20 +124,29 @@ final class MeshFixture: @unchecked Sendable {
     }
 }
 
-/// A free loopback port, found by binding port 0. Tests run one at a time, so the short race
-/// between closing here and the child binding it does not bite.
+/// Ports handed out in this process, so no two fixtures (or two ports of one) get the same.
+private let handedOutPorts = Mutex<Set<Int>>([])
+
+/// A free loopback port for a child process to bind. Picked below Linux's ephemeral range
+/// (32768–60999): a port found by binding port 0 comes from that range, and the many client
+/// connections the tests open can take it as their source port before the child binds it.
 func freePort() -> Int {
+    for _ in 0..<500 {
+        let port = Int.random(in: 20_000..<32_000)
+        guard handedOutPorts.withLock({ $0.insert(port).inserted }), canBind(port) else { continue }
+        return port
+    }
+    preconditionFailure("no free loopback port between 20000 and 32000")
+}
+
+private func canBind(_ port: Int) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = UInt16(port).bigEndian
     inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-    _ = withUnsafePointer(to: &address) {
+    return withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
+    } == 0
 }
