@@ -43,9 +43,10 @@ final class InboundHTTPForwarder: HTTPForwarder {
         let recorder = self.recorder(authority: head.headers.first(name: "host")?.lowercased())
         let port = self.port
         let sendHead = head
-        let labels = TrafficLabels(direction: .inbound, peer: .dst, targetAddress: "127.0.0.1:\(port)",
-                                   tls: .noIdentity(.loopback))
-        return state.sessions.open(route, labels: labels).assumeIsolated().flatMapErrorThrowing { error in
+        // Built only when a new connection to the application is dialled (autoclosure).
+        return state.sessions.open(route, labels: TrafficLabels(
+            direction: .inbound, peer: .dst, targetAddress: "127.0.0.1:\(port)", tls: .noIdentity(.loopback))
+        ).assumeIsolated().flatMapErrorThrowing { error in
             throw ProxyHTTPError(.connectFailed, "the application on port \(port) refused the connection: \(error)", unsent: true)
         }.map { lease in
             Dispatched(lease: lease, head: sendHead, recorder: recorder, feedback: nil)

@@ -117,9 +117,10 @@ final class OutboundHTTPForwarder: HTTPForwarder {
             TrafficLabels(direction: .outbound, peer: .dst, authority: request.authority, targetAddress: path,
                           tls: .noIdentity(.notProvidedByServiceDiscovery))
         }
-        let labels = TrafficLabels(direction: .outbound, peer: .dst, targetAddress: path,
-                                   tls: .noIdentity(.notProvidedByServiceDiscovery))
-        return state.sessions.open(route, labels: labels).assumeIsolated().flatMapErrorThrowing { error in
+        // Connection labels are built only when a new connection is dialled (autoclosure).
+        return state.sessions.open(route, labels: TrafficLabels(
+            direction: .outbound, peer: .dst, targetAddress: path, tls: .noIdentity(.notProvidedByServiceDiscovery))
+        ).assumeIsolated().flatMapErrorThrowing { error in
             throw Self.describe(error, endpoint: path)
         }.map { lease in
             Dispatched(lease: lease, head: request.head, recorder: recorder, feedback: nil)
@@ -155,10 +156,12 @@ final class OutboundHTTPForwarder: HTTPForwarder {
         }
         let feedback = EndpointFeedback(pool: pool, endpoint: endpoint)
         let sendHead = head
-        let connectionLabels = TrafficLabels(
+        // Connection labels (a dictionary merge) are built only when a new connection is
+        // dialled, not per request (autoclosure).
+        return state.sessions.open(route, labels: TrafficLabels(
             direction: .outbound, peer: .dst, targetAddress: endpoint.socketAddress, tls: tls,
             destination: pool.labels.merging(endpoint.labels) { _, own in own })
-        return state.sessions.open(route, labels: connectionLabels).assumeIsolated().map { lease in
+        ).assumeIsolated().map { lease in
             Dispatched(lease: lease, head: sendHead, recorder: recorder, feedback: feedback)
         }.flatMapError { error in
             feedback.failed()
