@@ -57,7 +57,7 @@ struct DemoTests {
             let toFace = ["direction": "outbound", "tls": "true", "server_id": "face.faces.serviceaccount.identity.tern.cluster.local"]
             #expect(loadOut.sum("response_total", toFace.merging(["classification": "success"]) { $1 }) >= 40)
             let failed = loadOut.sum("response_total", toFace.merging(["classification": "failure"]) { $1 })
-            #expect(failed <= 0.01 * loadOut.sum("response_total", toFace), "failed responses to face: \(failed)")
+            #expect(failed <= 0.01 * loadOut.sum("response_total", toFace), "failed responses to face: \(failed) \(loadOut.filter { $0.name == "response_total" && $0.labels["classification"] == "failure" })")
             #expect(loadOut.sum("tcp_open_total", toFace) >= 1)
             let faceIn = metrics["face"] ?? []
             #expect(faceIn.sum("response_total", ["direction": "inbound", "tls": "true", "classification": "success",

@@ -27,7 +27,7 @@ final class H1ConnectionPool {
 
     var isEmpty: Bool { idle.isEmpty }
 
-    func acquire() -> EventLoopFuture<UpstreamLease> {
+    func acquire() -> EventLoopFuture<any UpstreamLease> {
         while let next = idle.popLast() {
             next.timer.cancel()
             if next.channel.isActive {
@@ -49,8 +49,8 @@ final class H1ConnectionPool {
         }.nonisolated()
     }
 
-    private func lease(_ channel: any Channel, relay: UpstreamRelay) -> UpstreamLease {
-        UpstreamLease(channel: channel, relay: relay) { reusable in
+    private func lease(_ channel: any Channel, relay: UpstreamRelay) -> any UpstreamLease {
+        PooledUpstream(channel: channel, relay: relay) { reusable in
             self.release(channel, relay: relay, reusable: reusable)
         }
     }

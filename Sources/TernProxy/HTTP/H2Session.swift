@@ -7,37 +7,35 @@ import NIOHTTP2
 /// Lives on one event loop; requests made while it connects wait for it.
 final class H2Session {
     private enum State {
-        case connecting([EventLoopPromise<NIOHTTP2Handler.StreamMultiplexer>])
-        case ready(NIOHTTP2Handler.StreamMultiplexer)
+        case connecting([EventLoopPromise<Void>])
+        case ready(H2Connection)
         case closed(any Error)
     }
 
-    private var state: State = .connecting([])
     private let loop: any EventLoop
+    private var state: State = .connecting([])
 
-    /// `connect` dials the transport (TLS with the transport header already written, or
-    /// plain TCP); `closed` runs once, when the connection fails or ends.
+    /// `connect` yields a connected channel ready for HTTP/2 bytes (transport header already
+    /// written, or plain TCP); `closed` runs once, when the connection can take no more streams.
     init(loop: any EventLoop, connect: EventLoopFuture<any Channel>, closed: @escaping () -> Void) {
         self.loop = loop
         connect.assumeIsolated().whenComplete { result in
             switch result {
             case .success(let channel):
                 do {
-                    let multiplexer = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
-                        mode: .client, connectionConfiguration: HTTP2Tuning.connection(server: false),
-                        streamConfiguration: HTTP2Tuning.stream
-                    ) { stream in
-                        // The peer does not push; a stream it opens anyway is refused.
-                        stream.close()
-                    }
-                    channel.closeFuture.assumeIsolated().whenComplete { _ in
-                        self.fail(ProxyHTTPError(.upstreamReset, "the upstream HTTP/2 connection closed"))
-                        closed()
-                    }
+                    let connection = H2Connection(eventLoop: channel.eventLoop, accept: nil)
                     // Streams wait for the peer's first SETTINGS: until then NIO encodes with
                     // the protocol's defaults (16 KiB frames), and a large request head would
                     // fail a connection whose peer allows more.
-                    try channel.pipeline.syncOperations.addHandler(PeerSettingsWaiter { self.becomeReady(multiplexer) })
+                    connection.onSettled = { self.becomeReady(connection) }
+                    connection.onRetired = {
+                        self.fail(ProxyHTTPError(.upstreamReset, "the upstream HTTP/2 connection closed"))
+                        closed()
+                    }
+                    let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(NIOHTTP2Handler(mode: .client, connectionConfiguration: HTTP2Tuning.connection(server: false),
+                                                        streamConfiguration: HTTP2Tuning.stream))
+                    try sync.addHandler(connection)
                     // The connection reads all the time: each stream's flow-control window, not
                     // the socket, is what holds a sender back.
                     channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in channel.read() }
@@ -54,76 +52,46 @@ final class H2Session {
     }
 
     var isClosed: Bool {
-        if case .closed = state { return true }
-        return false
-    }
-
-    /// A new stream for one request, with the HTTP/1-shaped codec and a relay on it.
-    func openStream() -> EventLoopFuture<UpstreamLease> {
-        multiplexer().assumeIsolated().flatMap { multiplexer in
-            multiplexer.createStreamChannel { stream in
-                stream.eventLoop.makeCompletedFuture {
-                    try stream.pipeline.syncOperations.addHandler(HTTP2FramePayloadToHTTP1ClientCodec(httpProtocol: .http))
-                    try stream.pipeline.syncOperations.addHandler(UpstreamRelay())
-                }.flatMap {
-                    // Response data is read when the client can take it; unread frames hold the
-                    // stream's window closed, which is how backpressure reaches the server.
-                    stream.setOption(ChannelOptions.autoRead, value: false)
-                }
-            }
-        }.flatMapThrowing { stream in
-            let relay = try stream.pipeline.syncOperations.handler(type: UpstreamRelay.self)
-            return UpstreamLease(channel: stream, relay: relay, release: nil)
-        }.nonisolated()
-    }
-
-    private func multiplexer() -> EventLoopFuture<NIOHTTP2Handler.StreamMultiplexer> {
         switch state {
-        case .ready(let multiplexer):
-            return loop.assumeIsolated().makeSucceededFuture(multiplexer)
-        case .closed(let error):
-            return loop.makeFailedFuture(error)
-        case .connecting(var waiters):
-            let promise = loop.makePromise(of: NIOHTTP2Handler.StreamMultiplexer.self)
-            waiters.append(promise)
-            state = .connecting(waiters)
-            return promise.futureResult
+        case .closed: return true
+        case .ready(let connection): return !connection.acceptsStreams
+        case .connecting: return false
         }
     }
 
-    private func becomeReady(_ multiplexer: NIOHTTP2Handler.StreamMultiplexer) {
+    /// A new stream for one request. Its stream ID is taken when its first frame is written.
+    func openStream() -> EventLoopFuture<any UpstreamLease> {
+        switch state {
+        case .ready(let connection):
+            return loop.assumeIsolated().makeSucceededFuture(H2UpstreamStream(connection: connection))
+        case .closed(let error):
+            return loop.makeFailedFuture(error)
+        case .connecting(var waiters):
+            let promise = loop.makePromise(of: Void.self)
+            waiters.append(promise)
+            state = .connecting(waiters)
+            return promise.futureResult.assumeIsolated().flatMapThrowing { () -> any UpstreamLease in
+                switch self.state {
+                case .ready(let connection): return H2UpstreamStream(connection: connection)
+                case .closed(let error): throw error
+                case .connecting: throw ProxyHTTPError(.upstreamReset, "the upstream HTTP/2 connection is not ready", unsent: true)
+                }
+            }.nonisolated()
+        }
+    }
+
+    private func becomeReady(_ connection: H2Connection) {
         guard case .connecting(let waiters) = state else { return }
-        state = .ready(multiplexer)
-        for waiter in waiters { waiter.succeed(multiplexer) }
+        state = .ready(connection)
+        for waiter in waiters { waiter.succeed() }
     }
 
     private func fail(_ error: any Error) {
         if case .closed = state { return }
-        let waiters: [EventLoopPromise<NIOHTTP2Handler.StreamMultiplexer>]
+        let waiters: [EventLoopPromise<Void>]
         if case .connecting(let pending) = state { waiters = pending } else { waiters = [] }
         state = .closed(error)
         for waiter in waiters { waiter.fail(error) }
-    }
-}
-
-/// Calls back once the peer's first SETTINGS frame has arrived (NIO passes root-stream
-/// frames down the connection's pipeline), then steps aside.
-private final class PeerSettingsWaiter: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTP2Frame
-
-    private var settled: (() -> Void)?
-
-    init(_ settled: @escaping () -> Void) {
-        self.settled = settled
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .settings(.settings) = unwrapInboundIn(data).payload, let settled {
-            self.settled = nil
-            settled()
-            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
-        }
-        context.fireChannelRead(data)
     }
 }
 
@@ -154,8 +122,6 @@ enum HTTP2Tuning {
     }
 
     static var stream: NIOHTTP2Handler.StreamConfiguration {
-        var configuration = NIOHTTP2Handler.StreamConfiguration()
-        configuration.targetWindowSize = streamWindow
-        return configuration
+        NIOHTTP2Handler.StreamConfiguration()
     }
 }

@@ -22,7 +22,7 @@ protocol HTTPForwarder: AnyObject {
 /// `@unchecked Sendable` only so it can complete an `EventLoopFuture`: it is made, passed and
 /// used on the one event loop that owns the connection and its upstream streams.
 struct Dispatched: @unchecked Sendable {
-    let lease: UpstreamLease
+    let lease: any UpstreamLease
     let head: HTTPRequestHead
     let recorder: RequestRecorder
     let feedback: EndpointFeedback?

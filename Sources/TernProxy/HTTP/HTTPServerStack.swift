@@ -4,31 +4,25 @@ import NIOHTTP2
 
 /// Puts HTTP handling on an accepted connection once its protocol is known. HTTP/1: NIO's
 /// server codec (with pipelining help, so responses leave in request order), the proxy's own
-/// answers to malformed requests, and one exchange handler for the connection. HTTP/2: one
-/// exchange handler per stream, all sharing the connection's forwarder.
+/// answers to malformed requests, and one exchange for the connection. HTTP/2: one frame-level
+/// connection handler, and an exchange per stream, all sharing the connection's forwarder.
 enum HTTPServerStack {
     static func installHTTP1(on pipeline: ChannelPipeline.SynchronousOperations, forwarder: any HTTPForwarder) throws {
         try pipeline.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: false)
         try pipeline.addHandler(HTTPDecodeErrorResponder())
-        try pipeline.addHandler(ServerExchange(forwarder: forwarder, multiplexed: false))
+        try pipeline.addHandler(HTTP1ExchangeHandler(forwarder: forwarder))
     }
 
     static func installHTTP2(on channel: any Channel, forwarder: any HTTPForwarder) throws {
-        let shared = NIOLoopBound(forwarder, eventLoop: channel.eventLoop)
-        _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
-            mode: .server, connectionConfiguration: HTTP2Tuning.connection(server: true),
-            streamConfiguration: HTTP2Tuning.stream
-        ) { stream in
-            stream.eventLoop.makeCompletedFuture {
-                // Request data is read as the upstream takes it: unread frames keep the
-                // stream's window closed, which is what slows an uploading client down.
-                try stream.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
-                try stream.pipeline.syncOperations.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
-                try stream.pipeline.syncOperations.addHandler(ServerExchange(forwarder: shared.value, multiplexed: true))
-            }
+        let connection = H2Connection(eventLoop: channel.eventLoop) { id, connection in
+            H2RequestStream(id: id, connection: connection, forwarder: forwarder)
         }
-        try channel.pipeline.syncOperations.addHandler(CloseOnInputClosed())
-        // The connection itself reads all the time; streams' windows hold clients back.
+        let sync = channel.pipeline.syncOperations
+        try sync.addHandler(NIOHTTP2Handler(mode: .server, connectionConfiguration: HTTP2Tuning.connection(server: true),
+                                            streamConfiguration: HTTP2Tuning.stream))
+        try sync.addHandler(connection)
+        try sync.addHandler(CloseOnInputClosed())
+        // The connection reads all the time; streams' windows hold clients back.
         try channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
     }
 
@@ -36,7 +30,7 @@ enum HTTPServerStack {
     /// stopped parsing at the upgrade request; bytes it held after it are dropped, which is
     /// safe for clients that wait for `101` before sending (WebSocket clients do).
     static func removeHTTP1(from pipeline: ChannelPipeline.SynchronousOperations) throws {
-        try pipeline.removeHandler(pipeline.handler(type: ServerExchange.self), promise: nil)
+        try pipeline.removeHandler(pipeline.handler(type: HTTP1ExchangeHandler.self), promise: nil)
         try pipeline.removeHandler(pipeline.handler(type: HTTPDecodeErrorResponder.self), promise: nil)
         try pipeline.removeHandler(pipeline.handler(type: NIOHTTPResponseHeadersValidator.self), promise: nil)
         try pipeline.removeHandler(pipeline.handler(type: HTTPServerPipelineHandler.self), promise: nil)

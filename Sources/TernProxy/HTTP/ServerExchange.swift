@@ -3,13 +3,11 @@ import NIOHTTP1
 
 /// Proxies the requests of one client-facing HTTP stream: an HTTP/1 connection (requests one
 /// after another; `HTTPServerPipelineHandler` in front holds pipelined ones back) or one
-/// HTTP/2 stream. Each request is dispatched upstream and both bodies are streamed with
+/// HTTP/2 stream. Its client side (`ExchangeClient`) hands it request parts and takes the
+/// response's. Each request is dispatched upstream and both bodies are streamed with
 /// backpressure: the client is read only while the upstream stream can take more, and the
 /// upstream only while the client can.
-final class ServerExchange: ChannelInboundHandler, RemovableChannelHandler, UpstreamEvents {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
-
+final class ServerExchange: UpstreamEvents {
     /// Request body buffered while the upstream stream is being opened.
     static let maxQueuedBytes = 64 * 1024
 
@@ -36,48 +34,34 @@ final class ServerExchange: ChannelInboundHandler, RemovableChannelHandler, Upst
     private let forwarder: any HTTPForwarder
     /// An HTTP/2 stream carries exactly one request and ends with it.
     private let multiplexed: Bool
-    private var context: ChannelHandlerContext?
+    private weak var client: (any ExchangeClient)?
     private var current: Exchange?
     private var exchanges = 0
     private var clientWritable = true
-    private var clientInputClosed = false
+    private var clientInputEnded = false
     /// Inside a batch of client reads: upstream writes are flushed once, at its end, so a
     /// request's head and end leave in one write.
     private var readingClient = false
 
-    init(forwarder: any HTTPForwarder, multiplexed: Bool) {
+    init(forwarder: any HTTPForwarder, multiplexed: Bool, client: any ExchangeClient) {
         self.forwarder = forwarder
         self.multiplexed = multiplexed
+        self.client = client
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
-        self.context = context
-        clientWritable = context.channel.isWritable
-        if context.channel.isActive { context.read() }
-    }
-
-    func channelActive(context: ChannelHandlerContext) {
-        // HTTP/2 streams become active after their initializer ran; reading starts here.
-        context.read()
-        context.fireChannelActive()
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) {
-        self.context = nil
-    }
+    /// No request is in progress.
+    var isIdle: Bool { current == nil }
 
     // MARK: Client side
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    func clientRead(_ part: HTTPServerRequestPart) {
         readingClient = true
-        switch unwrapInboundIn(data) {
+        switch part {
         case .head(let head):
             guard current == nil else {
                 // One request at a time is the pipeline handler's promise; a second head here
                 // means the stream is confused, and it is not worth guessing.
-                return context.close(promise: nil)
-            }
-            if !multiplexed, ProxyHeaders.isUpgrade(head), forwarder.takeOverUpgrade(head, context: context) {
+                client?.close()
                 return
             }
             begin(head)
@@ -108,57 +92,49 @@ final class ServerExchange: ChannelInboundHandler, RemovableChannelHandler, Upst
         }
     }
 
-    func channelReadComplete(context: ChannelHandlerContext) {
+    func clientReadComplete() {
         readingClient = false
         current?.dispatched?.lease.flush()
         readClientIfWanted()
-        context.fireChannelReadComplete()
     }
 
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
-        clientWritable = context.channel.isWritable
+    func clientWritabilityChanged(_ writable: Bool) {
+        clientWritable = writable
         if clientWritable, let exchange = current, !exchange.responseEnded {
             exchange.dispatched?.lease.read()
         }
-        context.fireChannelWritabilityChanged()
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case ChannelEvent.inputClosed = event {
-            clientInputClosed = true
-            if current == nil { context.close(promise: nil) }
-            return
-        }
-        context.fireUserInboundEventTriggered(event)
+    /// The client sends nothing more: an idle connection is closed, a request in progress is
+    /// finished first.
+    func clientInputClosed() {
+        clientInputEnded = true
+        if current == nil { client?.close() }
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    /// The client went away: a request still in progress is abandoned upstream.
+    func clientGone() {
         if let exchange = current, !exchange.responseEnded {
             exchange.dispatched?.lease.abort()
         }
         current = nil
-        context.fireChannelInactive()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        context.close(promise: nil)
     }
 
     /// Reads more of the client when there is somewhere to put it: the next request when
     /// idle, request body while the upstream (or the setup queue) has room.
     private func readClientIfWanted() {
-        guard let context else { return }
+        guard let client else { return }
         guard let exchange = current else {
-            if !clientInputClosed { context.read() }
+            if !clientInputEnded { client.read() }
             return
         }
         if exchange.requestEnded { return }
         if exchange.discarding {
-            context.read()
+            client.read()
         } else if let dispatched = exchange.dispatched {
-            if dispatched.lease.isWritable { context.read() }
+            if dispatched.lease.isWritable { client.read() }
         } else if exchange.queuedBytes < Self.maxQueuedBytes {
-            context.read()
+            client.read()
         }
     }
 
@@ -170,7 +146,7 @@ final class ServerExchange: ChannelInboundHandler, RemovableChannelHandler, Upst
         current = Exchange(head: head, number: number, grpc: ProxyHeaders.isGRPC(head.headers),
                            keepAlive: multiplexed || head.isKeepAlive)
         forwarder.dispatch(head).assumeIsolated().whenComplete { result in
-            guard let exchange = self.current, exchange.number == number, self.context != nil else {
+            guard let exchange = self.current, exchange.number == number, self.client != nil else {
                 if case .success(let dispatched) = result { dispatched.lease.abort() }
                 return
             }
@@ -185,7 +161,7 @@ final class ServerExchange: ChannelInboundHandler, RemovableChannelHandler, Upst
 
     private func attach(_ dispatched: Dispatched) {
         guard var exchange = current else { return }
-        dispatched.lease.relay.begin(self)
+        dispatched.lease.begin(self)
         dispatched.recorder.requestStarted()
         dispatched.lease.write(.head(dispatched.head))
         for part in exchange.queued { dispatched.lease.write(part) }
@@ -201,12 +177,12 @@ final class ServerExchange: ChannelInboundHandler, RemovableChannelHandler, Upst
     // MARK: Upstream side
 
     func upstreamResponse(_ part: HTTPClientResponsePart) {
-        guard let context, var exchange = current, let dispatched = exchange.dispatched else { return }
+        guard let client, var exchange = current, let dispatched = exchange.dispatched else { return }
         switch part {
         case .head(var head):
             if head.status.code / 100 == 1 && head.status != .switchingProtocols {
                 // 100 Continue and friends: passed on as they come, before the final head.
-                context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
+                client.writeAndFlush(.head(head), thenClose: false)
                 return
             }
             dispatched.feedback?.responded()
@@ -220,9 +196,9 @@ final class ServerExchange: ChannelInboundHandler, RemovableChannelHandler, Upst
                 if !exchange.keepAlive { head.headers.add(name: "connection", value: "close") }
             }
             current = exchange
-            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            client.write(.head(head))
         case .body(let buffer):
-            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            client.write(.body(.byteBuffer(buffer)))
         case .end(let trailers):
             if let status = ProxyHeaders.grpcStatus(trailers) { exchange.grpcStatus = status }
             exchange.responseEnded = true
@@ -235,14 +211,13 @@ final class ServerExchange: ChannelInboundHandler, RemovableChannelHandler, Upst
                 // stream is finished; what the client still sends is dropped.
                 dispatched.lease.abort()
                 current?.discarding = true
-                let written = context.writeAndFlush(wrapOutboundOut(.end(trailers)))
-                if !multiplexed { closeClient(after: written) }
+                client.writeAndFlush(.end(trailers), thenClose: !multiplexed)
             }
         }
     }
 
     func upstreamReadComplete() {
-        context?.flush()
+        client?.flush()
         if clientWritable, let exchange = current, !exchange.responseEnded {
             exchange.dispatched?.lease.read()
         }
@@ -266,7 +241,7 @@ final class ServerExchange: ChannelInboundHandler, RemovableChannelHandler, Upst
                                                 error: ProxyHTTPError.Kind.upstreamReset.rawValue, since: exchange.started)
         current?.responseEnded = true
         current?.dispatched?.lease.abort()
-        context?.close(promise: nil)
+        client?.close()
     }
 
     // MARK: Ending
@@ -275,7 +250,7 @@ final class ServerExchange: ChannelInboundHandler, RemovableChannelHandler, Upst
     /// response). An HTTP/1 connection whose request body is still coming is closed after the
     /// answer: the unread body cannot be told apart from the next request.
     private func answerLocally(_ error: ProxyHTTPError) {
-        guard let context, var exchange = current, !exchange.responseStarted else { return }
+        guard let client, var exchange = current, !exchange.responseStarted else { return }
         if let recorder = exchange.dispatched?.recorder {
             // Counted as a request when it was dispatched; only its answer is left to count.
             recorder.responded(status: Int(error.status.code), grpcStatus: exchange.grpc ? error.grpcStatus : nil,
@@ -289,15 +264,15 @@ final class ServerExchange: ChannelInboundHandler, RemovableChannelHandler, Upst
         exchange.responseEnded = true
         exchange.queued = []
         current = exchange
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        client.write(.head(head))
         if exchange.requestEnded {
             endResponse(trailers, reusable: false)
         } else if multiplexed {
             current?.discarding = true
-            context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
+            client.writeAndFlush(.end(trailers), thenClose: false)
             readClientIfWanted()
         } else {
-            closeClient(after: context.writeAndFlush(wrapOutboundOut(.end(trailers))))
+            client.writeAndFlush(.end(trailers), thenClose: true)
         }
     }
 
@@ -305,15 +280,11 @@ final class ServerExchange: ChannelInboundHandler, RemovableChannelHandler, Upst
     /// over before that write: NIO's pipelining handler hands the next request over from
     /// inside it.
     private func endResponse(_ trailers: HTTPHeaders?, reusable: Bool) {
-        guard let context, let exchange = current else { return }
+        guard let client, let exchange = current else { return }
         complete(reusable: reusable)
-        let written = context.writeAndFlush(wrapOutboundOut(.end(trailers)))
-        guard !multiplexed else { return }
-        if !exchange.keepAlive || clientInputClosed {
-            closeClient(after: written)
-        } else {
-            readClientIfWanted()
-        }
+        let close = !multiplexed && (!exchange.keepAlive || clientInputEnded)
+        client.writeAndFlush(.end(trailers), thenClose: close)
+        if !multiplexed && !close { readClientIfWanted() }
     }
 
     /// The upstream stream is released and the exchange forgotten.
@@ -328,19 +299,10 @@ final class ServerExchange: ChannelInboundHandler, RemovableChannelHandler, Upst
         guard let exchange = current else { return }
         complete(reusable: reusable)
         guard !multiplexed else { return }
-        if !exchange.keepAlive || clientInputClosed || exchange.discarding {
-            closeClient(after: nil)
+        if !exchange.keepAlive || clientInputEnded || exchange.discarding {
+            client?.close()
         } else {
             readClientIfWanted()
-        }
-    }
-
-    private func closeClient(after written: EventLoopFuture<Void>?) {
-        guard let context else { return }
-        if let written {
-            written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
-        } else {
-            context.close(promise: nil)
         }
     }
 }

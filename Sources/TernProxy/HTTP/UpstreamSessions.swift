@@ -57,7 +57,7 @@ final class UpstreamSessions {
     /// A stream for one request. Fails (with nothing of the request sent) when the endpoint
     /// cannot be reached, so the caller may try another one.
     /// `labels` name a new connection in the TCP metrics; an existing one keeps its own.
-    func open(_ route: UpstreamRoute, labels: @autoclosure () -> TrafficLabels) -> EventLoopFuture<UpstreamLease> {
+    func open(_ route: UpstreamRoute, labels: @autoclosure () -> TrafficLabels) -> EventLoopFuture<any UpstreamLease> {
         let key = route.key
         switch route {
         case .multiplexed(let target):

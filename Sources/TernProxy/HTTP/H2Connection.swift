@@ -1,0 +1,212 @@
+import NIOCore
+import NIOHTTP2
+
+/// What a stream of an `H2Connection` hears.
+protocol H2StreamEndpoint: AnyObject {
+    func received(_ payload: HTTP2Frame.FramePayload)
+    /// The end of a batch of reads that delivered frames to this stream.
+    func readComplete()
+    func writabilityChanged()
+    /// The stream is over at the HTTP/2 level: both sides ended it, it was reset, or the
+    /// connection went away (`error` says which, nil for a clean end).
+    func closed(_ error: (any Error)?)
+}
+
+/// Serves the streams of one HTTP/2 connection from a single handler behind `NIOHTTP2Handler`,
+/// without a child channel per stream: frames are routed to stream objects by ID, and those
+/// write their frames back through here. Both roles use it: the client proxy's connection to
+/// a peer (streams opened here) and every HTTP/2 connection a proxy accepts (streams opened by
+/// the peer, handed to `accept`).
+///
+/// Flow control the child channels used to do is done here and in the streams: the
+/// connection's receive window is topped up as data arrives (each stream's own window bounds
+/// what one slow reader can hold), and a stream returns its window only as its consumer takes
+/// the data. Writes of one event-loop tick leave in one flush, so many streams' frames share a
+/// TLS record and a syscall.
+final class H2Connection: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTP2Frame
+    typealias OutboundOut = HTTP2Frame
+
+    /// The receive window of the whole connection, shared by its streams.
+    static let connectionWindow = 8 * 1024 * 1024
+
+    let eventLoop: any EventLoop
+    private let accept: ((HTTP2StreamID, H2Connection) -> (any H2StreamEndpoint)?)?
+    /// The highest stream ID the peer opened: a frame for a lower, unknown one belongs to a
+    /// stream already over, never to a new one.
+    private var lastPeerStream = HTTP2StreamID(0)
+    private var context: ChannelHandlerContext?
+    private var streams: [HTTP2StreamID: any H2StreamEndpoint] = [:]
+    /// Streams that received frames in the current read batch, told when it ends.
+    private var touched: [any H2StreamEndpoint] = []
+    private var nextStreamID: Int32 = 1
+    private var flushScheduled = false
+    private var settled = false
+    private(set) var isWritable = true
+    /// False once the peer said GOAWAY or the connection ended: no new streams.
+    private(set) var acceptsStreams = true
+    /// Called once, when the peer's first SETTINGS arrived: until then NIO encodes with the
+    /// protocol's defaults (16 KiB frames), and a large head would fail.
+    var onSettled: (() -> Void)?
+    /// Called once, when new streams can no longer be opened (GOAWAY or the connection ended).
+    var onRetired: (() -> Void)?
+
+    /// `accept` makes the stream for a request the peer opens (server role); nil for a
+    /// connection that only opens streams itself (client role).
+    init(eventLoop: any EventLoop, accept: ((HTTP2StreamID, H2Connection) -> (any H2StreamEndpoint)?)?) {
+        self.eventLoop = eventLoop
+        self.accept = accept
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        isWritable = context.channel.isWritable
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    // MARK: Streams
+
+    /// The ID for a stream this side opens; taken when its first frame is written, so IDs
+    /// reach the wire in increasing order. Nil when the connection takes no new streams.
+    func openStream(_ stream: any H2StreamEndpoint) -> HTTP2StreamID? {
+        guard acceptsStreams, context != nil else { return nil }
+        let id = HTTP2StreamID(nextStreamID)
+        if nextStreamID > Int32.max - 2 {
+            // The ID space is spent: the streams still open finish, new ones go elsewhere.
+            retire()
+        } else {
+            nextStreamID += 2
+        }
+        streams[id] = stream
+        return id
+    }
+
+    /// A stream this side gave up on before the peer knew it (its first frame was never written).
+    func forget(_ id: HTTP2StreamID) {
+        streams[id] = nil
+    }
+
+    func write(_ frame: HTTP2Frame, promise: EventLoopPromise<Void>?) {
+        guard let context else {
+            promise?.fail(ChannelError.ioOnClosedChannel)
+            return
+        }
+        context.write(wrapOutboundOut(frame), promise: promise)
+    }
+
+    /// Flushes at the end of this event-loop tick, once for everything written in it.
+    func flush() {
+        guard !flushScheduled, let context else { return }
+        flushScheduled = true
+        context.eventLoop.assumeIsolated().execute {
+            self.flushScheduled = false
+            self.context?.flush()
+        }
+    }
+
+    func close() {
+        context?.close(promise: nil)
+    }
+
+    // MARK: Inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        if frame.streamID == .rootStream { return rootFrame(frame.payload) }
+        let stream: any H2StreamEndpoint
+        if let known = streams[frame.streamID] {
+            stream = known
+        } else if case .headers = frame.payload, let accept, acceptsStreams, frame.streamID > lastPeerStream,
+                  let new = accept(frame.streamID, self) {
+            lastPeerStream = frame.streamID
+            streams[frame.streamID] = new
+            stream = new
+        } else {
+            // A stream this side already forgot (it reset it): NIO's state machine answers
+            // what the protocol requires.
+            return
+        }
+        if touched.last !== stream { touched.append(stream) }
+        stream.received(frame.payload)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        var batch: [any H2StreamEndpoint] = []
+        swap(&batch, &touched)
+        for stream in batch { stream.readComplete() }
+        batch.removeAll(keepingCapacity: true)
+        if touched.isEmpty { touched = batch }
+        context.fireChannelReadComplete()
+    }
+
+    private func rootFrame(_ payload: HTTP2Frame.FramePayload) {
+        switch payload {
+        case .settings(.settings) where !settled:
+            settled = true
+            // The protocol starts every connection at a 64 KiB window; one update opens it.
+            write(HTTP2Frame(streamID: .rootStream, payload: .windowUpdate(windowSizeIncrement: Self.connectionWindow - 65_535)), promise: nil)
+            flush()
+            onSettled?()
+            onSettled = nil
+        case .goAway:
+            retire()
+        default:
+            break
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let closed = event as? StreamClosedEvent {
+            if let stream = streams.removeValue(forKey: closed.streamID) {
+                stream.closed(closed.reason.map { H2StreamReset(code: $0) })
+            }
+        } else if let window = event as? NIOHTTP2WindowUpdatedEvent, window.streamID == .rootStream,
+                  let remaining = window.inboundWindowSize, settled, remaining < Self.connectionWindow / 2 {
+            write(HTTP2Frame(streamID: .rootStream, payload: .windowUpdate(windowSizeIncrement: Self.connectionWindow - remaining)), promise: nil)
+            flush()
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        isWritable = context.channel.isWritable
+        for stream in Array(streams.values) { stream.writabilityChanged() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let streamError = error as? NIOHTTP2Errors.StreamError {
+            // One stream broke the rules (or a frame of ours was refused): NIO resets it where
+            // the protocol says so; the connection and its other streams carry on.
+            streams.removeValue(forKey: streamError.streamID)?.closed(streamError.baseError)
+            return
+        }
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        retire()
+        let open = streams
+        streams = [:]
+        for stream in open.values { stream.closed(ChannelError.ioOnClosedChannel) }
+        context.fireChannelInactive()
+    }
+
+    private func retire() {
+        onSettled = nil
+        guard acceptsStreams else { return }
+        acceptsStreams = false
+        onRetired?()
+        onRetired = nil
+    }
+}
+
+/// The peer reset a stream, or NIO closed it with an error code.
+struct H2StreamReset: Error, CustomStringConvertible {
+    let code: HTTP2ErrorCode
+
+    var description: String { "the HTTP/2 stream was reset (\(code))" }
+}

@@ -1,0 +1,144 @@
+import NIOCore
+import NIOHPACK
+import NIOHTTP2
+
+/// The frame-level half both kinds of stream share: writing a message as frames, holding the
+/// last one back so the message's end rides on it (a bodiless request is one HEADERS frame
+/// with END_STREAM, not two frames), and flow control both ways.
+///
+/// Receiving: data is handed on as it arrives and the stream's window is returned only when
+/// the consumer asks for more (`grant`), so a slow consumer holds the sender back with at most
+/// one window of data in flight. Sending: bytes written but not yet on the wire are counted;
+/// past `sendHighWater` the stream reports itself not writable, and the producer stops reading.
+final class H2StreamFrames {
+    /// Unsent bytes past which the stream stops taking body data.
+    static let sendHighWater = 64 * 1024
+    /// Returned window is batched: an update per this many bytes taken, not per frame.
+    static let grantBatch = HTTP2Tuning.streamWindow / 4
+
+    let connection: H2Connection
+    private weak var owner: (any H2FramesOwner)?
+    private(set) var id: HTTP2StreamID?
+    private var held: HTTP2Frame.FramePayload?
+    private var taken = 0
+    private var unsent = 0
+    /// Ended (both sides, or a reset): nothing more may be written.
+    private(set) var closed = false
+    private(set) var endWritten = false
+
+    /// `id` is the peer's for a stream it opened; nil for one this side opens on first write.
+    init(connection: H2Connection, id: HTTP2StreamID?, owner: any H2FramesOwner) {
+        self.connection = connection
+        self.id = id
+        self.owner = owner
+    }
+
+    var isWritable: Bool { connection.isWritable && unsent < Self.sendHighWater }
+
+    func markClosed() {
+        closed = true
+        held = nil
+    }
+
+    /// Queues `payload` behind the held frame; the new one is held in its place.
+    func write(_ payload: HTTP2Frame.FramePayload) {
+        guard !closed, !endWritten else { return }
+        release()
+        held = payload
+    }
+
+    /// A frame that must not wait (an informational response head).
+    func writeNow(_ payload: HTTP2Frame.FramePayload) {
+        write(payload)
+        release()
+    }
+
+    /// Ends the message: on the held frame when there is one and no trailers, else with an
+    /// empty DATA frame or the trailers' HEADERS frame.
+    func end(trailers: HPACKHeaders?) {
+        guard !closed, !endWritten else { return }
+        if let trailers {
+            release()
+            held = .headers(.init(headers: trailers, endStream: true))
+        } else if case .headers(var headers)? = held {
+            headers.endStream = true
+            held = .headers(headers)
+        } else if case .data(var data)? = held {
+            data.endStream = true
+            held = .data(data)
+        } else {
+            held = .data(.init(data: .byteBuffer(ByteBuffer()), endStream: true))
+        }
+        endWritten = true
+        release()
+    }
+
+    /// Writes the held frame, if any (before a flush).
+    func release() {
+        guard let payload = held, !closed else { return }
+        held = nil
+        if id == nil {
+            guard let owner, let opened = connection.openStream(owner) else {
+                closed = true
+                owner?.streamRefused()
+                return
+            }
+            id = opened
+        }
+        guard let id else { return }
+        if case .data(let data) = payload, data.data.readableBytes > 0 {
+            let size = data.data.readableBytes
+            let wasWritable = unsent < Self.sendHighWater
+            unsent += size
+            let promise = connection.eventLoop.makePromise(of: Void.self)
+            promise.futureResult.assumeIsolated().whenComplete { _ in self.sent(size) }
+            connection.write(HTTP2Frame(streamID: id, payload: payload), promise: promise)
+            // The producer caches writability: it must hear about the change both ways.
+            if wasWritable, unsent >= Self.sendHighWater { owner?.writabilityChanged() }
+            return
+        }
+        connection.write(HTTP2Frame(streamID: id, payload: payload), promise: nil)
+    }
+
+    func flush() {
+        release()
+        connection.flush()
+    }
+
+    private func sent(_ size: Int) {
+        let wasBlocked = unsent >= Self.sendHighWater
+        unsent -= size
+        if wasBlocked, unsent < Self.sendHighWater, !closed { owner?.writabilityChanged() }
+    }
+
+    /// Counts received DATA against the window to return (padding included, as the peer
+    /// counted it).
+    func received(_ data: HTTP2Frame.FramePayload.Data) {
+        taken += data.data.readableBytes + (data.paddingBytes.map { $0 + 1 } ?? 0)
+    }
+
+    /// The consumer wants more: returns the window it has taken, in batches.
+    func grant() {
+        guard taken >= Self.grantBatch, let id, !closed else { return }
+        connection.write(HTTP2Frame(streamID: id, payload: .windowUpdate(windowSizeIncrement: taken)), promise: nil)
+        connection.flush()
+        taken = 0
+    }
+
+    /// Resets the stream (when the peer knows it) and drops what is held.
+    func reset(_ code: HTTP2ErrorCode) {
+        guard !closed else { return }
+        closed = true
+        held = nil
+        guard let id else { return }
+        connection.write(HTTP2Frame(streamID: id, payload: .rstStream(code)), promise: nil)
+        connection.flush()
+        connection.forget(id)
+    }
+}
+
+/// The stream a `H2StreamFrames` writes for.
+protocol H2FramesOwner: H2StreamEndpoint {
+    /// No stream could be opened (the connection is going away): nothing was sent.
+    func streamRefused()
+}
