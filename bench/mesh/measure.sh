@@ -39,6 +39,25 @@ record_cpu() {
     for role in "${!pids[@]}"; do fact "$role.cpu_$1_$2" "$(proc_cpu "${pids[$role]}")"; done
 }
 
+# profile_start NAME RUN / profile_stop: with TERN_BENCH_PERF=DIR, every proxy is sampled by
+# `perf record -e cpu-clock -g` for the length of the run (DIR/NAME.ROLE.RUN.data), so a
+# profile always comes from the same load the table reports.
+profile_pids=()
+profile_start() {
+    [[ -n ${TERN_BENCH_PERF:-} ]] || return 0
+    mkdir -p "$TERN_BENCH_PERF"
+    local role
+    for role in "${!pids[@]}"; do
+        perf record -q -e cpu-clock -g -p "${pids[$role]}" -o "$TERN_BENCH_PERF/$1.$role.$2.data" >/dev/null 2>&1 &
+        profile_pids+=($!)
+    done
+}
+profile_stop() {
+    local pid
+    for pid in "${profile_pids[@]}"; do kill -INT "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+    profile_pids=()
+}
+
 # answers NAME WHAT CURL_ARGS...: the path returns nginx's body, or the setup is not measured.
 answers() {
     local name=$1 what=$2 reply
@@ -69,14 +88,18 @@ measure() {
     log "$name: HTTP/1 warm-up ${warmup}s, then max rps: ${wrk_max[*]} -d${duration}s"
     in_ns client "${wrk_max[@]}" -d"${warmup}s" "$h1" >/dev/null || { not_measured "$name" "wrk failed in the warm-up"; return 0; }
     record_cpu h1 before
-    in_ns client "${wrk_max[@]}" -d"${duration}s" --latency "$h1" >"$out.wrk" || { not_measured "$name" "wrk failed: $(tail -1 "$out.wrk")"; return 0; }
+    profile_start "$name" h1
+    in_ns client "${wrk_max[@]}" -d"${duration}s" --latency "$h1" >"$out.wrk" || { profile_stop; not_measured "$name" "wrk failed: $(tail -1 "$out.wrk")"; return 0; }
     record_cpu h1 after
+    profile_stop
 
     log "$name: HTTP/2 warm-up ${warmup}s, then max rps: ${h2load_max[*]} -D ${duration}"
     in_ns client "${h2load_max[@]}" -D "$warmup" "$h2" >"$out.h2load" || { not_measured "$name" "h2load failed in the warm-up: $(tail -1 "$out.h2load")"; return 0; }
     record_cpu h2 before
-    in_ns client "${h2load_max[@]}" -D "$duration" "$h2" >"$out.h2load" || { not_measured "$name" "h2load failed: $(tail -1 "$out.h2load")"; return 0; }
+    profile_start "$name" h2
+    in_ns client "${h2load_max[@]}" -D "$duration" "$h2" >"$out.h2load" || { profile_stop; not_measured "$name" "h2load failed: $(tail -1 "$out.h2load")"; return 0; }
     record_cpu h2 after
+    profile_stop
 
     log "$name: HTTP/1 at 1,000 rps for ${rate_duration}s: ${wrk_rate[*]} -s fixed-rate.lua"
     in_ns client "${wrk_rate[@]}" -d"${rate_duration}s" -s "$here/fixed-rate.lua" "$h1" -- 1000 >"$out.rate" ||

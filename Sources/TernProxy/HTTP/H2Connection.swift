@@ -42,6 +42,8 @@ final class H2Connection: ChannelInboundHandler, RemovableChannelHandler {
     private var nextStreamID: Int32 = 1
     private var flushScheduled = false
     private var settled = false
+    /// The last of this side's streams the peer said it will process (its GOAWAY).
+    private var peerProcessesUpTo: HTTP2StreamID?
     private(set) var isWritable = true
     /// False once the peer said GOAWAY or the connection ended: no new streams.
     private(set) var acceptsStreams = true
@@ -151,7 +153,8 @@ final class H2Connection: ChannelInboundHandler, RemovableChannelHandler {
             flush()
             onSettled?()
             onSettled = nil
-        case .goAway:
+        case .goAway(let lastStreamID, _, _):
+            peerProcessesUpTo = min(lastStreamID, peerProcessesUpTo ?? lastStreamID)
             retire()
         default:
             break
@@ -161,7 +164,7 @@ final class H2Connection: ChannelInboundHandler, RemovableChannelHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let closed = event as? StreamClosedEvent {
             if let stream = streams.removeValue(forKey: closed.streamID) {
-                stream.closed(closed.reason.map { H2StreamReset(code: $0) })
+                stream.closed(closeError(closed))
             }
         } else if let window = event as? NIOHTTP2WindowUpdatedEvent, window.streamID == .rootStream,
                   let remaining = window.inboundWindowSize, settled, remaining < Self.connectionWindow / 2 {
@@ -184,6 +187,9 @@ final class H2Connection: ChannelInboundHandler, RemovableChannelHandler {
             streams.removeValue(forKey: streamError.streamID)?.closed(streamError.baseError)
             return
         }
+        // A connection error: NIO has told the peer (GOAWAY) if it was the peer's fault. The
+        // connection takes no new streams and is closed; its open streams fail.
+        retire()
         context.close(promise: nil)
     }
 
@@ -193,6 +199,14 @@ final class H2Connection: ChannelInboundHandler, RemovableChannelHandler {
         streams = [:]
         for stream in open.values { stream.closed(ChannelError.ioOnClosedChannel) }
         context.fireChannelInactive()
+    }
+
+    /// Why a stream closed: a stream the peer refused, or one past its GOAWAY, was never
+    /// processed and may be sent again; any other reset is final.
+    private func closeError(_ event: StreamClosedEvent) -> (any Error)? {
+        if event.reason == .refusedStream { return H2StreamRefused() }
+        if accept == nil, let last = peerProcessesUpTo, event.streamID > last { return H2StreamRefused() }
+        return event.reason.map { H2StreamReset(code: $0) }
     }
 
     private func retire() {
@@ -209,4 +223,10 @@ struct H2StreamReset: Error, CustomStringConvertible {
     let code: HTTP2ErrorCode
 
     var description: String { "the HTTP/2 stream was reset (\(code))" }
+}
+
+/// The peer did not process the stream (REFUSED_STREAM, or past its GOAWAY): nothing of the
+/// request took effect there.
+struct H2StreamRefused: Error, CustomStringConvertible {
+    var description: String { "the upstream refused the HTTP/2 stream without processing it" }
 }

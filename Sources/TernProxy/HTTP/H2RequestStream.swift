@@ -19,6 +19,7 @@ final class H2RequestStream: H2FramesOwner, ExchangeClient {
     // MARK: The connection's side
 
     func received(_ payload: HTTP2Frame.FramePayload) {
+        frames.received(payload)
         guard !requestEnded else { return }
         switch payload {
         case .headers(let headers):
@@ -33,7 +34,6 @@ final class H2RequestStream: H2FramesOwner, ExchangeClient {
             }
             endRequest(H2HeaderMapping.regular(headers.headers))
         case .data(let data):
-            frames.received(data)
             guard requestStarted else { return frames.reset(.protocolError) }
             if case .byteBuffer(let buffer) = data.data, buffer.readableBytes > 0 {
                 exchange.clientRead(.body(buffer))

@@ -112,6 +112,7 @@ enum HTTP2Tuning {
 
     static func connection(server: Bool) -> NIOHTTP2Handler.ConnectionConfiguration {
         var configuration = NIOHTTP2Handler.ConnectionConfiguration()
+        configuration.maximumRecentlyResetStreams = recentlyResetStreams
         configuration.initialSettings = [
             HTTP2Setting(parameter: .maxConcurrentStreams, value: server ? maxConcurrentStreams : 100),
             HTTP2Setting(parameter: .maxHeaderListSize, value: maxHeaderListSize),
@@ -121,7 +122,20 @@ enum HTTP2Tuning {
         return configuration
     }
 
+    /// Resets a peer may send before NIO takes it for a rapid-reset attack and closes the
+    /// connection. NIO's default (200 in 30 s) is far too low for a connection that carries a
+    /// whole workload's requests: clients cancel calls all the time, and a load generator
+    /// stopping resets every stream it has in flight.
+    static let resetsPerWindow = 20_000
+    /// Streams reset by this side that NIO remembers, so frames the peer had already sent on
+    /// them are dropped instead of failing the whole connection. NIO's default (32) is less
+    /// than what one load generator stopping resets at once.
+    static let recentlyResetStreams = 4096
+
     static var stream: NIOHTTP2Handler.StreamConfiguration {
-        NIOHTTP2Handler.StreamConfiguration()
+        var configuration = NIOHTTP2Handler.StreamConfiguration()
+        configuration.streamResetFrameRateLimit.maximumCount = resetsPerWindow
+        configuration.streamResetFrameRateLimit.windowLength = .seconds(30)
+        return configuration
     }
 }

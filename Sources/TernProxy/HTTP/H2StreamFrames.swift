@@ -25,6 +25,12 @@ final class H2StreamFrames {
     /// Ended (both sides, or a reset): nothing more may be written.
     private(set) var closed = false
     private(set) var endWritten = false
+    /// The peer ended its message. NIO closes a stream as soon as the second side ends it,
+    /// before the frame reaches the stream, so from then on nothing may be written for it:
+    /// a frame for a closed stream is an error NIO reports for the whole connection.
+    private var peerEnded = false
+
+    private var over: Bool { closed || (peerEnded && endWritten) }
 
     /// `id` is the peer's for a stream it opened; nil for one this side opens on first write.
     init(connection: H2Connection, id: HTTP2StreamID?, owner: any H2FramesOwner) {
@@ -111,15 +117,23 @@ final class H2StreamFrames {
         if wasBlocked, unsent < Self.sendHighWater, !closed { owner?.writabilityChanged() }
     }
 
-    /// Counts received DATA against the window to return (padding included, as the peer
-    /// counted it).
-    func received(_ data: HTTP2Frame.FramePayload.Data) {
-        taken += data.data.readableBytes + (data.paddingBytes.map { $0 + 1 } ?? 0)
+    /// Notes what a received frame means for the stream; called before the frame is acted on.
+    func received(_ payload: HTTP2Frame.FramePayload) {
+        switch payload {
+        case .headers(let headers):
+            if headers.endStream { peerEnded = true }
+        case .data(let data):
+            // Counted against the window to return, padding included (the peer counted it).
+            taken += data.data.readableBytes + (data.paddingBytes.map { $0 + 1 } ?? 0)
+            if data.endStream { peerEnded = true }
+        default:
+            break
+        }
     }
 
     /// The consumer wants more: returns the window it has taken, in batches.
     func grant() {
-        guard taken >= Self.grantBatch, let id, !closed else { return }
+        guard taken >= Self.grantBatch, let id, !closed, !peerEnded else { return }
         connection.write(HTTP2Frame(streamID: id, payload: .windowUpdate(windowSizeIncrement: taken)), promise: nil)
         connection.flush()
         taken = 0
@@ -127,7 +141,7 @@ final class H2StreamFrames {
 
     /// Resets the stream (when the peer knows it) and drops what is held.
     func reset(_ code: HTTP2ErrorCode) {
-        guard !closed else { return }
+        guard !over else { return }
         closed = true
         held = nil
         guard let id else { return }

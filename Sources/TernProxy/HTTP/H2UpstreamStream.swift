@@ -61,6 +61,7 @@ final class H2UpstreamStream: UpstreamLease, H2FramesOwner {
     // MARK: The connection's side
 
     func received(_ payload: HTTP2Frame.FramePayload) {
+        frames.received(payload)
         switch payload {
         case .headers(let headers):
             guard !responseStarted else {
@@ -78,7 +79,6 @@ final class H2UpstreamStream: UpstreamLease, H2FramesOwner {
             exchange?.upstreamResponse(.head(head))
             if headers.endStream { responseEnd(nil) }
         case .data(let data):
-            frames.received(data)
             guard responseStarted else { return fail(H2StreamReset(code: .protocolError), reset: .protocolError) }
             if case .byteBuffer(let buffer) = data.data, buffer.readableBytes > 0 {
                 exchange?.upstreamResponse(.body(buffer))

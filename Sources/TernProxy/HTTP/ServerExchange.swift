@@ -29,6 +29,10 @@ final class ServerExchange: UpstreamEvents {
         var status: Int?
         var grpcStatus: Int?
         var upstreamKeepAlive = true
+        var endTrailers: HTTPHeaders?
+        /// Where the request was counted, on its first attempt; its answer is counted there too.
+        var recorder: RequestRecorder?
+        var replay = RequestReplay()
     }
 
     private let forwarder: any HTTPForwarder
@@ -69,6 +73,7 @@ final class ServerExchange: UpstreamEvents {
             guard var exchange = current, !exchange.discarding else { return }
             if let dispatched = exchange.dispatched {
                 dispatched.lease.write(.body(.byteBuffer(buffer)))
+                current?.replay.sent(buffer)
             } else {
                 exchange.queuedBytes += buffer.readableBytes
                 exchange.queued.append(.body(.byteBuffer(buffer)))
@@ -77,6 +82,7 @@ final class ServerExchange: UpstreamEvents {
         case .end(let trailers):
             guard var exchange = current else { return }
             exchange.requestEnded = true
+            exchange.endTrailers = trailers
             current = exchange
             if exchange.discarding {
                 if exchange.responseEnded { completeAfterRequestEnd(reusable: false) }
@@ -145,6 +151,10 @@ final class ServerExchange: UpstreamEvents {
         let number = exchanges
         current = Exchange(head: head, number: number, grpc: ProxyHeaders.isGRPC(head.headers),
                            keepAlive: multiplexed || head.isKeepAlive)
+        dispatch(head, number: number)
+    }
+
+    private func dispatch(_ head: HTTPRequestHead, number: Int) {
         forwarder.dispatch(head).assumeIsolated().whenComplete { result in
             guard let exchange = self.current, exchange.number == number, self.client != nil else {
                 if case .success(let dispatched) = result { dispatched.lease.abort() }
@@ -162,9 +172,15 @@ final class ServerExchange: UpstreamEvents {
     private func attach(_ dispatched: Dispatched) {
         guard var exchange = current else { return }
         dispatched.lease.begin(self)
-        dispatched.recorder.requestStarted()
+        if exchange.recorder == nil {
+            dispatched.recorder.requestStarted()
+            exchange.recorder = dispatched.recorder
+        }
         dispatched.lease.write(.head(dispatched.head))
-        for part in exchange.queued { dispatched.lease.write(part) }
+        for part in exchange.queued {
+            dispatched.lease.write(part)
+            if case .body(.byteBuffer(let buffer)) = part { exchange.replay.sent(buffer) }
+        }
         if !readingClient { dispatched.lease.flush() }
         exchange.queued = []
         exchange.queuedBytes = 0
@@ -203,7 +219,7 @@ final class ServerExchange: UpstreamEvents {
             if let status = ProxyHeaders.grpcStatus(trailers) { exchange.grpcStatus = status }
             exchange.responseEnded = true
             current = exchange
-            dispatched.recorder.responded(status: exchange.status, grpcStatus: exchange.grpcStatus, since: exchange.started)
+            exchange.recorder?.responded(status: exchange.status, grpcStatus: exchange.grpcStatus, since: exchange.started)
             if exchange.requestEnded {
                 endResponse(trailers, reusable: exchange.upstreamKeepAlive)
             } else {
@@ -228,7 +244,17 @@ final class ServerExchange: UpstreamEvents {
     }
 
     func upstreamFailed(_ error: (any Error)?) {
-        guard let exchange = current, !exchange.responseEnded else { return }
+        guard var exchange = current, !exchange.responseEnded else { return }
+        if error is H2StreamRefused, !exchange.responseStarted,
+           let again = exchange.replay.nextAttempt(ended: exchange.requestEnded, trailers: exchange.endTrailers) {
+            // The upstream never processed it: the same request goes again, balanced anew.
+            exchange.dispatched?.lease.abort()
+            exchange.dispatched = nil
+            exchange.queued = again.parts
+            exchange.queuedBytes = again.bytes
+            current = exchange
+            return dispatch(exchange.head, number: exchange.number)
+        }
         exchange.dispatched?.feedback?.failed()
         let detail = error.map { "\($0)" } ?? "the upstream stream ended before the response"
         if !exchange.responseStarted {
@@ -237,7 +263,7 @@ final class ServerExchange: UpstreamEvents {
         }
         // The response is partly delivered: the client must see it cut short, never a
         // truncated body that looks complete.
-        exchange.dispatched?.recorder.responded(status: exchange.status, grpcStatus: exchange.grpcStatus,
+        exchange.recorder?.responded(status: exchange.status, grpcStatus: exchange.grpcStatus,
                                                 error: ProxyHTTPError.Kind.upstreamReset.rawValue, since: exchange.started)
         current?.responseEnded = true
         current?.dispatched?.lease.abort()
@@ -251,7 +277,7 @@ final class ServerExchange: UpstreamEvents {
     /// answer: the unread body cannot be told apart from the next request.
     private func answerLocally(_ error: ProxyHTTPError) {
         guard let client, var exchange = current, !exchange.responseStarted else { return }
-        if let recorder = exchange.dispatched?.recorder {
+        if let recorder = exchange.recorder {
             // Counted as a request when it was dispatched; only its answer is left to count.
             recorder.responded(status: Int(error.status.code), grpcStatus: exchange.grpc ? error.grpcStatus : nil,
                                error: error.kind.rawValue, since: exchange.started)
