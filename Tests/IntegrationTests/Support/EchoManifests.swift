@@ -12,6 +12,8 @@ enum EchoManifests {
         var proxyInbound: Int? = nil
         /// Marks the application port opaque, so neither proxy waits for protocol detection.
         var opaque = true
+        /// The `app` label the Service selects by; the workload's name when not given.
+        var app: String? = nil
     }
 
     /// Service `echo` selecting the workloads labelled `app: <selected>`, plus `workloads`.
@@ -50,7 +52,7 @@ enum EchoManifests {
               name: \(workload.name)
               namespace: test
               labels:
-                app: \(workload.name)\(annotationBlock)
+                app: \(workload.app ?? workload.name)\(annotationBlock)
             spec:
               meshTLS:
                 identity: \(workload.identity)

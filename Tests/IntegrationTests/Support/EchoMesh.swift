@@ -14,17 +14,24 @@ struct EchoMesh {
     static let serverIdentity = MeshFixture.identity("echo", "test")
     static let clientIdentity = MeshFixture.identity("client", "test")
 
+    /// Starts the topology on a new mesh; if any step fails, what was started is stopped.
     /// - Parameter claimedIdentity: the identity discovery promises for the endpoint; a
     ///   different one than the server proxy really has makes the client refuse it.
     static func start(_ behavior: TCPTestServer.Behavior, claimedIdentity: String = serverIdentity) async throws -> EchoMesh {
-        let mesh = try await MeshFixture()
         let server = try TCPTestServer(behavior: behavior)
-        let serverInbound = freePort()
-        try mesh.write("echo.yaml", manifests(appPort: server.port, proxyInbound: serverInbound, identity: claimedIdentity))
-        try await mesh.startController()
-        let serverProxy = try await mesh.startProxy("echo", namespace: "test", inboundPort: serverInbound)
-        let clientProxy = try await mesh.startProxy("client", namespace: "test")
-        return EchoMesh(mesh: mesh, server: server, serverProxy: serverProxy, clientProxy: clientProxy)
+        do {
+            return try await MeshFixture.start { mesh in
+                let serverInbound = freePort()
+                try mesh.write("echo.yaml", manifests(appPort: server.port, proxyInbound: serverInbound, identity: claimedIdentity))
+                try await mesh.startController()
+                let serverProxy = try await mesh.startProxy("echo", namespace: "test", inboundPort: serverInbound)
+                let clientProxy = try await mesh.startProxy("client", namespace: "test")
+                return EchoMesh(mesh: mesh, server: server, serverProxy: serverProxy, clientProxy: clientProxy)
+            }
+        } catch {
+            server.kill()
+            throw error
+        }
     }
 
     static func manifests(appPort: Int, proxyInbound: Int, identity: String) -> String {

@@ -29,9 +29,20 @@ final class MeshFixture: @unchecked Sendable {
     init(host: String = "127.0.0.1") async throws {
         self.host = host
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("tern-mesh-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: "\(dir)/manifests", withIntermediateDirectories: true)
-        let (status, _, err) = try await run("tern", ["identity", "init", "--trust-domain", "cluster.local", "--out", dir])
-        guard status == 0 else { throw HarnessError("tern identity init: \(err)") }
+        do {
+            try FileManager.default.createDirectory(atPath: "\(dir)/manifests", withIntermediateDirectories: true)
+            let (status, _, err) = try await run("tern", ["identity", "init", "--trust-domain", "cluster.local", "--out", dir])
+            guard status == 0 else { throw HarnessError("tern identity init: \(err)") }
+        } catch {
+            // No one gets a fixture to stop, so the half-made directory goes here.
+            try? FileManager.default.removeItem(atPath: dir)
+            throw error
+        }
+    }
+
+    /// The processes this fixture started (controller and proxies), running or not.
+    var processIdentifiers: [Int32] {
+        ([controller] + proxies.map(\.process)).compactMap { $0?.process.processIdentifier }
     }
 
     /// Writes (or replaces) one manifest file; the controller's directory source picks it up.
@@ -41,13 +52,15 @@ final class MeshFixture: @unchecked Sendable {
         rename(path + ".tmp", path)
     }
 
-    func startController() async throws {
+    /// Starts the controller and waits until all three servers listen. `extraArguments` go
+    /// last on its command line.
+    func startController(extraArguments: [String] = []) async throws {
         let process = try RunningProcess("tern-controller", [
             "--identity-dir", dir, "--identity-host", host, "--identity-port", "\(identityPort)",
             "--serve", "identity,destination,policy", "--source", "dir:\(dir)/manifests",
             "--api-host", host, "--destination-port", "\(destinationPort)", "--policy-port", "\(policyPort)",
             "--admin-host", "127.0.0.1", "--admin-port", "0",
-        ])
+        ] + extraArguments)
         controller = process
         _ = try await process.waitForLine(startingWith: "identity listening ")
         _ = try await process.waitForStderr(containing: "destination server listening")
@@ -118,9 +131,21 @@ final class MeshFixture: @unchecked Sendable {
 
     func stop() async {
         for proxy in proxies { proxy.process.terminate() }
-        for proxy in proxies { _ = try? await proxy.process.wait() }
-        await stopController()
+        for proxy in proxies { await Self.reap(proxy.process) }
+        if let controller {
+            controller.terminate()
+            await Self.reap(controller)
+            self.controller = nil
+        }
         try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    /// Waits for a terminated process; one that ignores SIGTERM past the wait's timeout is
+    /// killed, so no process outlives its fixture.
+    private static func reap(_ process: RunningProcess) async {
+        guard (try? await process.wait()) == nil else { return }
+        kill(process.process.processIdentifier, SIGKILL)
+        _ = try? await process.wait(timeout: 5)
     }
 }
 

@@ -85,12 +85,21 @@ final class RunningProcess: @unchecked Sendable {
     /// Waits for `text` to appear on stderr (log lines) and returns everything seen so far.
     func waitForStderr(containing text: String, timeout: TimeInterval = 20) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
+        var exitedAt: Date?
         while Date() < deadline {
             let seen = stderr
             if seen.contains(text) { return seen }
+            // An exited process writes no more; waiting out the timeout would only hide why.
+            // A short grace lets the reader drain what it wrote before exiting.
+            if !process.isRunning {
+                let exited = exitedAt ?? Date()
+                exitedAt = exited
+                if Date().timeIntervalSince(exited) > 0.3 { break }
+            }
             try await Task.sleep(for: .milliseconds(20))
         }
-        throw HarnessError("stderr never contained \"\(text)\": \(stderr)")
+        let state = process.isRunning ? "" : " (exited with \(process.terminationStatus))"
+        throw HarnessError("stderr never contained \"\(text)\"\(state): \(stderr)")
     }
 
     /// Waits for exit and returns the status, after the output readers drained.

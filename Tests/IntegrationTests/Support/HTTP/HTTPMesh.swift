@@ -18,30 +18,26 @@ struct HTTPMesh {
         ])
     }
 
-    /// Runs `body` with a started mesh and always stops it, even when the body fails.
-    static func with(_ body: (HTTPMesh) async throws -> Void) async throws {
-        let mesh = try await MeshFixture()
-        let server: HTTPTestServer
-        do {
-            server = try HTTPTestServer(name: "echo")
-        } catch {
-            await mesh.stop()
-            throw error
-        }
-        do {
+    /// Runs `body` with a started mesh and always stops it, even when the body or the startup
+    /// fails. `clientProxyEnvironment` adds or overrides the client proxy's TERN_PROXY_* variables.
+    static func with(clientProxyEnvironment: [String: String] = [:], _ body: (HTTPMesh) async throws -> Void) async throws {
+        let server = try HTTPTestServer(name: "echo")
+        defer { server.kill() }
+        let pair = try await MeshFixture.start { mesh in
             let serverInbound = freePort()
             try mesh.write("echo.yaml", manifests(appPort: server.port, proxyInbound: serverInbound))
             try await mesh.startController()
             let serverProxy = try await mesh.startProxy("echo", namespace: "test", inboundPort: serverInbound)
-            let clientProxy = try await mesh.startProxy("client", namespace: "test")
-            try await body(HTTPMesh(mesh: mesh, server: server, serverProxy: serverProxy, clientProxy: clientProxy))
+            let clientProxy = try await mesh.startProxy("client", namespace: "test", extra: clientProxyEnvironment)
+            return HTTPMesh(mesh: mesh, server: server, serverProxy: serverProxy, clientProxy: clientProxy)
+        }
+        do {
+            try await body(pair)
         } catch {
-            server.kill()
-            await mesh.stop()
+            await pair.mesh.stop()
             throw error
         }
-        server.kill()
-        await mesh.stop()
+        await pair.mesh.stop()
     }
 
     /// A connection to the client proxy's outbound port, for hand-written HTTP/1.
