@@ -55,8 +55,9 @@ final class InboundHTTPForwarder: HTTPForwarder {
 
     func recordLocalAnswer(_ head: HTTPRequestHead, error: ProxyHTTPError, since start: NIODeadline) {
         let recorder = self.recorder(authority: head.headers.first(name: "host")?.lowercased())
+        let answer = error.answered(grpc: ProxyHeaders.isGRPC(head.headers))
         recorder.requestStarted()
-        recorder.responded(status: Int(error.status.code), grpcStatus: nil, error: error.kind.rawValue, since: start)
+        recorder.responded(status: answer.status, grpcStatus: answer.grpcStatus, error: error.kind.rawValue, since: start)
     }
 
     /// Upgrades between proxies travel as opaque mesh connections, never on the HTTP/2 one.

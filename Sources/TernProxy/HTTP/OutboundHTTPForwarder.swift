@@ -197,8 +197,9 @@ final class OutboundHTTPForwarder: HTTPForwarder {
             TrafficLabels(direction: .outbound, peer: .dst, authority: authority, targetAddress: target,
                           tls: .noIdentity(.notProvidedByServiceDiscovery))
         }
+        let answer = error.answered(grpc: ProxyHeaders.isGRPC(head.headers))
         recorder.requestStarted()
-        recorder.responded(status: Int(error.status.code), grpcStatus: nil, error: error.kind.rawValue, since: start)
+        recorder.responded(status: answer.status, grpcStatus: answer.grpcStatus, error: error.kind.rawValue, since: start)
     }
 
     func takeOverUpgrade(_ head: HTTPRequestHead, context: ChannelHandlerContext) -> Bool {

@@ -55,6 +55,12 @@ struct ProxyHTTPError: Error, CustomStringConvertible {
         }
     }
 
+    /// The status and gRPC status the answer carries, as the metrics count it: a gRPC call
+    /// is answered 200 with the failure in `grpc-status`.
+    func answered(grpc: Bool) -> (status: Int, grpcStatus: Int?) {
+        grpc ? (200, grpcStatus) : (Int(status.code), nil)
+    }
+
     /// The response parts answering `request`: plain HTTP gets the status and
     /// `l5d-proxy-error`; a gRPC call gets 200 with the status in trailers, as gRPC clients
     /// expect.

@@ -279,7 +279,8 @@ final class ServerExchange: UpstreamEvents {
         guard let client, var exchange = current, !exchange.responseStarted else { return }
         if let recorder = exchange.recorder {
             // Counted as a request when it was dispatched; only its answer is left to count.
-            recorder.responded(status: Int(error.status.code), grpcStatus: exchange.grpc ? error.grpcStatus : nil,
+            let answer = error.answered(grpc: exchange.grpc)
+            recorder.responded(status: answer.status, grpcStatus: answer.grpcStatus,
                                error: error.kind.rawValue, since: exchange.started)
         } else {
             forwarder.recordLocalAnswer(exchange.head, error: error, since: exchange.started)
