@@ -40,6 +40,7 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        exchange.detachClient()
     }
 
     func channelActive(context: ChannelHandlerContext) {

@@ -27,26 +27,31 @@ final class H1ConnectionPool {
 
     var isEmpty: Bool { idle.isEmpty }
 
-    func acquire() -> EventLoopFuture<any UpstreamLease> {
+    /// A connection for one request: an idle one at once, else a new one once it connected.
+    func acquire(_ acquired: @escaping (Result<any UpstreamLease, any Error>) -> Void) {
         while let next = idle.popLast() {
             next.timer.cancel()
             if next.channel.isActive {
-                return loop.assumeIsolated().makeSucceededFuture(lease(next.channel, relay: next.relay))
+                return acquired(.success(lease(next.channel, relay: next.relay)))
             }
         }
-        return dial().assumeIsolated().flatMapThrowing { channel in
-            let sync = channel.pipeline.syncOperations
-            // NIO's default client pipeline drops 1xx responses; a proxy must pass `100
-            // Continue` on, or a client waiting for it never sends its body. Same handlers and
-            // order as `addHTTPClientHandlers`, with informational responses forwarded.
-            let decoder = HTTPResponseDecoder(leftOverBytesStrategy: .fireError, informationalResponseStrategy: .forward)
-            try sync.addHandlers([HTTPRequestEncoder(), ByteToMessageHandler(decoder), NIOHTTPRequestHeadersValidator()])
-            let relay = UpstreamRelay()
-            try sync.addHandler(relay)
-            let id = ObjectIdentifier(channel)
-            channel.closeFuture.assumeIsolated().whenComplete { _ in self.remove(id) }
-            return self.lease(channel, relay: relay)
-        }.nonisolated()
+        dial().assumeIsolated().whenComplete { result in
+            acquired(result.flatMap { channel in Result { try self.prepare(channel) } })
+        }
+    }
+
+    private func prepare(_ channel: any Channel) throws -> any UpstreamLease {
+        let sync = channel.pipeline.syncOperations
+        // NIO's default client pipeline drops 1xx responses; a proxy must pass `100 Continue`
+        // on, or a client waiting for it never sends its body. Same handlers and order as
+        // `addHTTPClientHandlers`, with informational responses forwarded.
+        let decoder = HTTPResponseDecoder(leftOverBytesStrategy: .fireError, informationalResponseStrategy: .forward)
+        try sync.addHandlers([HTTPRequestEncoder(), ByteToMessageHandler(decoder), NIOHTTPRequestHeadersValidator()])
+        let relay = UpstreamRelay()
+        try sync.addHandler(relay)
+        let id = ObjectIdentifier(channel)
+        channel.closeFuture.assumeIsolated().whenComplete { _ in self.remove(id) }
+        return lease(channel, relay: relay)
     }
 
     private func lease(_ channel: any Channel, relay: UpstreamRelay) -> any UpstreamLease {

@@ -5,27 +5,26 @@ import NIOHTTP2
 /// One request a client opened as a stream on an HTTP/2 connection this proxy accepted,
 /// driven at the frame level: its frames become the exchange's HTTP/1-shaped request parts,
 /// and the exchange's response parts become frames.
-final class H2RequestStream: H2FramesOwner, ExchangeClient {
-    private var frames: H2StreamFrames!
+final class H2RequestStream: H2Stream, ExchangeClient {
     private var exchange: ServerExchange!
     private var requestStarted = false
     private var requestEnded = false
 
     init(id: HTTP2StreamID, connection: H2Connection, forwarder: any HTTPForwarder) {
-        frames = H2StreamFrames(connection: connection, id: id, owner: self)
+        super.init(connection: connection, id: id)
         exchange = ServerExchange(forwarder: forwarder, multiplexed: true, client: self)
     }
 
     // MARK: The connection's side
 
-    func received(_ payload: HTTP2Frame.FramePayload) {
-        frames.received(payload)
+    override func received(_ payload: HTTP2Frame.FramePayload) {
+        noteReceived(payload)
         guard !requestEnded else { return }
         switch payload {
         case .headers(let headers):
             guard requestStarted else {
                 guard let head = H2HeaderMapping.requestHead(headers.headers) else {
-                    return frames.reset(.protocolError)
+                    return resetStream(.protocolError)
                 }
                 requestStarted = true
                 exchange.clientRead(.head(head))
@@ -34,7 +33,7 @@ final class H2RequestStream: H2FramesOwner, ExchangeClient {
             }
             endRequest(H2HeaderMapping.regular(headers.headers))
         case .data(let data):
-            guard requestStarted else { return frames.reset(.protocolError) }
+            guard requestStarted else { return resetStream(.protocolError) }
             if case .byteBuffer(let buffer) = data.data, buffer.readableBytes > 0 {
                 exchange.clientRead(.body(buffer))
             }
@@ -44,22 +43,24 @@ final class H2RequestStream: H2FramesOwner, ExchangeClient {
         }
     }
 
-    func readComplete() {
+    override func readComplete() {
         exchange.clientReadComplete()
     }
 
-    func writabilityChanged() {
-        exchange.clientWritabilityChanged(frames.isWritable)
+    override func writabilityChanged() {
+        exchange.clientWritabilityChanged(isWritable)
     }
 
-    func closed(_ error: (any Error)?) {
-        frames.markClosed()
+    override func closed(_ error: (any Error)?) {
+        markClosed()
         exchange.clientGone()
+        // The exchange holds this stream as its client; the stream is over, so the cycle ends.
+        exchange.detachClient()
     }
 
-    func streamRefused() {
+    override func streamRefused() {
         // Never happens: the peer opened this stream, its ID is known from the start.
-        frames.markClosed()
+        markClosed()
     }
 
     private func endRequest(_ trailers: HTTPHeaders?) {
@@ -69,20 +70,18 @@ final class H2RequestStream: H2FramesOwner, ExchangeClient {
 
     // MARK: ExchangeClient
 
-    var isWritable: Bool { frames.isWritable }
-
     func write(_ part: HTTPServerResponsePart) {
         switch part {
         case .head(let head) where head.status.code / 100 == 1:
-            frames.writeNow(.headers(.init(headers: H2HeaderMapping.response(head))))
+            writeFrameNow(.headers(.init(headers: H2HeaderMapping.response(head))))
         case .head(let head):
-            frames.write(.headers(.init(headers: H2HeaderMapping.response(head))))
+            writeFrame(.headers(.init(headers: H2HeaderMapping.response(head))))
         case .body(.byteBuffer(let buffer)):
-            frames.write(.data(.init(data: .byteBuffer(buffer))))
+            writeFrame(.data(.init(data: .byteBuffer(buffer))))
         case .body(let other):
-            frames.write(.data(.init(data: other)))
+            writeFrame(.data(.init(data: other)))
         case .end(let trailers):
-            frames.end(trailers: trailers.map(H2HeaderMapping.trailers))
+            endMessage(trailers: trailers.map(H2HeaderMapping.trailers))
         }
     }
 
@@ -91,15 +90,11 @@ final class H2RequestStream: H2FramesOwner, ExchangeClient {
         flush()
     }
 
-    func flush() {
-        frames.flush()
-    }
-
     func read() {
-        frames.grant()
+        grantWindow()
     }
 
     func close() {
-        frames.reset(.cancel)
+        resetStream(.cancel)
     }
 }

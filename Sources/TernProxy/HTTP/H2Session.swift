@@ -6,8 +6,10 @@ import NIOHTTP2
 /// h2c to an unmeshed endpoint or the local application. Every request is a stream on it.
 /// Lives on one event loop; requests made while it connects wait for it.
 final class H2Session {
+    typealias Opened = (Result<any UpstreamLease, any Error>) -> Void
+
     private enum State {
-        case connecting([EventLoopPromise<Void>])
+        case connecting([Opened])
         case ready(H2Connection)
         case closed(any Error)
     }
@@ -59,39 +61,32 @@ final class H2Session {
         }
     }
 
-    /// A new stream for one request. Its stream ID is taken when its first frame is written.
-    func openStream() -> EventLoopFuture<any UpstreamLease> {
+    /// A new stream for one request, handed over at once when the connection is up, else
+    /// when it is. Its stream ID is taken when its first frame is written.
+    func openStream(_ opened: @escaping Opened) {
         switch state {
         case .ready(let connection):
-            return loop.assumeIsolated().makeSucceededFuture(H2UpstreamStream(connection: connection))
+            opened(.success(H2UpstreamStream(connection: connection)))
         case .closed(let error):
-            return loop.makeFailedFuture(error)
+            opened(.failure(error))
         case .connecting(var waiters):
-            let promise = loop.makePromise(of: Void.self)
-            waiters.append(promise)
+            waiters.append(opened)
             state = .connecting(waiters)
-            return promise.futureResult.assumeIsolated().flatMapThrowing { () -> any UpstreamLease in
-                switch self.state {
-                case .ready(let connection): return H2UpstreamStream(connection: connection)
-                case .closed(let error): throw error
-                case .connecting: throw ProxyHTTPError(.upstreamReset, "the upstream HTTP/2 connection is not ready", unsent: true)
-                }
-            }.nonisolated()
         }
     }
 
     private func becomeReady(_ connection: H2Connection) {
         guard case .connecting(let waiters) = state else { return }
         state = .ready(connection)
-        for waiter in waiters { waiter.succeed() }
+        for waiter in waiters { openStream(waiter) }
     }
 
     private func fail(_ error: any Error) {
         if case .closed = state { return }
-        let waiters: [EventLoopPromise<Void>]
+        let waiters: [Opened]
         if case .connecting(let pending) = state { waiters = pending } else { waiters = [] }
         state = .closed(error)
-        for waiter in waiters { waiter.fail(error) }
+        for waiter in waiters { waiter(.failure(error)) }
     }
 }
 

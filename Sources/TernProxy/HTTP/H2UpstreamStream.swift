@@ -5,20 +5,18 @@ import NIOHTTP2
 /// One request sent as a stream on an upstream HTTP/2 connection (to a peer proxy, or h2c to
 /// an application), driven at the frame level: the exchange's HTTP/1-shaped request parts
 /// become frames, the response's frames become parts again.
-final class H2UpstreamStream: UpstreamLease, H2FramesOwner {
-    private var frames: H2StreamFrames!
-    private weak var exchange: (any UpstreamEvents)?
+final class H2UpstreamStream: H2Stream, UpstreamLease {
+    /// Held strongly until the exchange is over (finish, abort or failure let go of it).
+    private var exchange: (any UpstreamEvents)?
     private var responseStarted = false
     private var responseEnded = false
     private var done = false
 
     init(connection: H2Connection) {
-        frames = H2StreamFrames(connection: connection, id: nil, owner: self)
+        super.init(connection: connection, id: nil)
     }
 
     // MARK: The exchange's side
-
-    var isWritable: Bool { frames.isWritable }
 
     func begin(_ exchange: any UpstreamEvents) {
         self.exchange = exchange
@@ -27,22 +25,18 @@ final class H2UpstreamStream: UpstreamLease, H2FramesOwner {
     func write(_ part: HTTPClientRequestPart) {
         switch part {
         case .head(let head):
-            frames.write(.headers(.init(headers: H2HeaderMapping.request(head))))
+            writeFrame(.headers(.init(headers: H2HeaderMapping.request(head))))
         case .body(.byteBuffer(let buffer)):
-            frames.write(.data(.init(data: .byteBuffer(buffer))))
+            writeFrame(.data(.init(data: .byteBuffer(buffer))))
         case .body(let other):
-            frames.write(.data(.init(data: other)))
+            writeFrame(.data(.init(data: other)))
         case .end(let trailers):
-            frames.end(trailers: trailers.map(H2HeaderMapping.trailers))
+            endMessage(trailers: trailers.map(H2HeaderMapping.trailers))
         }
     }
 
-    func flush() {
-        frames.flush()
-    }
-
     func read() {
-        frames.grant()
+        grantWindow()
     }
 
     func finish(reusable: Bool) {
@@ -55,13 +49,13 @@ final class H2UpstreamStream: UpstreamLease, H2FramesOwner {
         guard !done else { return }
         done = true
         exchange = nil
-        frames.reset(.cancel)
+        resetStream(.cancel)
     }
 
     // MARK: The connection's side
 
-    func received(_ payload: HTTP2Frame.FramePayload) {
-        frames.received(payload)
+    override func received(_ payload: HTTP2Frame.FramePayload) {
+        noteReceived(payload)
         switch payload {
         case .headers(let headers):
             guard !responseStarted else {
@@ -89,21 +83,21 @@ final class H2UpstreamStream: UpstreamLease, H2FramesOwner {
         }
     }
 
-    func readComplete() {
+    override func readComplete() {
         exchange?.upstreamReadComplete()
     }
 
-    func writabilityChanged() {
-        exchange?.upstreamWritabilityChanged(frames.isWritable)
+    override func writabilityChanged() {
+        exchange?.upstreamWritabilityChanged(isWritable)
     }
 
-    func closed(_ error: (any Error)?) {
-        frames.markClosed()
+    override func closed(_ error: (any Error)?) {
+        markClosed()
         guard !responseEnded else { return }
         fail(error ?? H2StreamReset(code: .cancel), reset: nil)
     }
 
-    func streamRefused() {
+    override func streamRefused() {
         fail(ProxyHTTPError(.upstreamReset, "the upstream HTTP/2 connection is going away", unsent: true), reset: nil)
     }
 
@@ -114,7 +108,7 @@ final class H2UpstreamStream: UpstreamLease, H2FramesOwner {
     }
 
     private func fail(_ error: any Error, reset code: HTTP2ErrorCode?) {
-        if let code { frames.reset(code) }
+        if let code { resetStream(code) }
         responseEnded = true
         let exchange = self.exchange
         self.exchange = nil

@@ -6,15 +6,18 @@ import TernPolicy
 /// One per accepted connection (shared by the streams of an HTTP/2 connection); used on the
 /// connection's event loop only.
 protocol HTTPForwarder: AnyObject {
-    /// Opens an upstream stream for `head` and returns the head to send on it. Fails with a
-    /// `ProxyHTTPError` the caller answers with.
-    func dispatch(_ head: HTTPRequestHead) -> EventLoopFuture<Dispatched>
+    /// Opens an upstream stream for `head` and hands it over with the head to send on it, at
+    /// once when discovery, policy and the connection are ready (the common case: no future,
+    /// no task), else when they are. Fails with a `ProxyHTTPError` the caller answers with.
+    func dispatch(_ head: HTTPRequestHead, then done: @escaping Dispatching)
     /// Counts a request the proxy answered itself.
     func recordLocalAnswer(_ head: HTTPRequestHead, error: ProxyHTTPError, since start: NIODeadline)
     /// An HTTP/1 request asking to switch protocols: the forwarder takes the connection over as
     /// opaque bytes (the request head re-encoded first). False when it cannot.
     func takeOverUpgrade(_ head: HTTPRequestHead, context: ChannelHandlerContext) -> Bool
 }
+
+typealias Dispatching = (Result<Dispatched, any Error>) -> Void
 
 /// A request on its way: the stream it uses, the head to send (adjusted for the upstream's
 /// protocol), where its metrics go and how the balancer learns its latency.

@@ -24,16 +24,16 @@ final class InboundHTTPForwarder: HTTPForwarder {
         self.targetAddress = localAddress.map { HostPort(host: $0, port: port).description }
     }
 
-    func dispatch(_ original: HTTPRequestHead) -> EventLoopFuture<Dispatched> {
+    func dispatch(_ original: HTTPRequestHead, then done: @escaping Dispatching) {
         var head = original
         guard let application = environment.applicationAddress(port: port) else {
-            return loop.makeFailedFuture(ProxyHTTPError(.connectFailed, "no application address for port \(port)"))
+            return done(.failure(ProxyHTTPError(.connectFailed, "no application address for port \(port)")))
         }
         let route: UpstreamRoute
         if let protocolName = head.headers.first(name: ProxyHeaders.originalProtocol) {
             head.headers.remove(name: ProxyHeaders.originalProtocol)
             guard let version = Self.version(protocolName) else {
-                return loop.makeFailedFuture(ProxyHTTPError(.badRequest, "unknown \(ProxyHeaders.originalProtocol) \(protocolName)"))
+                return done(.failure(ProxyHTTPError(.badRequest, "unknown \(ProxyHeaders.originalProtocol) \(protocolName)")))
             }
             head.version = version
             route = .http1(.plain(application))
@@ -44,13 +44,17 @@ final class InboundHTTPForwarder: HTTPForwarder {
         let port = self.port
         let sendHead = head
         // Built only when a new connection to the application is dialled (autoclosure).
-        return state.sessions.open(route, labels: TrafficLabels(
+        state.sessions.open(route, labels: TrafficLabels(
             direction: .inbound, peer: .dst, targetAddress: "127.0.0.1:\(port)", tls: .noIdentity(.loopback))
-        ).assumeIsolated().flatMapErrorThrowing { error in
-            throw ProxyHTTPError(.connectFailed, "the application on port \(port) refused the connection: \(error)", unsent: true)
-        }.map { lease in
-            Dispatched(lease: lease, head: sendHead, recorder: recorder, feedback: nil)
-        }.nonisolated()
+        ) { result in
+            switch result {
+            case .success(let lease):
+                done(.success(Dispatched(lease: lease, head: sendHead, recorder: recorder, feedback: nil)))
+            case .failure(let error):
+                done(.failure(ProxyHTTPError(.connectFailed, "the application on port \(port) refused the connection: \(error)",
+                                             unsent: true)))
+            }
+        }
     }
 
     func recordLocalAnswer(_ head: HTTPRequestHead, error: ProxyHTTPError, since start: NIODeadline) {

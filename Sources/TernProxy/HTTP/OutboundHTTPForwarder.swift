@@ -32,49 +32,64 @@ final class OutboundHTTPForwarder: HTTPForwarder {
 
     // MARK: Routing
 
-    func dispatch(_ original: HTTPRequestHead) -> EventLoopFuture<Dispatched> {
+    func dispatch(_ original: HTTPRequestHead, then done: @escaping Dispatching) {
         var head = original
         let authority: RequestAuthority?
         switch RequestAuthority.of(&head) {
         case .success(let found): authority = found
-        case .failure(let error): return loop.makeFailedFuture(error)
+        case .failure(let error): return done(.failure(error))
         }
         let target: OutboundTarget
         switch logicalTarget(&head, authority: authority) {
         case .success(let found): target = found
-        case .failure(let error): return loop.makeFailedFuture(error)
+        case .failure(let error): return done(.failure(error))
         }
         let chunked = ProxyHeaders.isChunked(head.headers) && !head.headers.contains(name: "content-length")
         ProxyHeaders.stripHopByHop(&head.headers)
         if chunked { head.headers.add(name: "transfer-encoding", value: "chunked") }
         let request = OutboundRequest(head: head, authority: authority?.text, target: target)
-        return policyHandle(for: target).assumeIsolated().flatMap { handle in
-            let routed: OutboundRequest
-            switch PolicyRouting.route(request, handle: handle) {
-            case .success(let found): routed = found
-            case .failure(let error): return self.loop.makeFailedFuture(error)
+        guard let policies = environment.policies else { return route(request, handle: nil, done) }
+        // A new destination waits for its policy's first answer once; later requests read it
+        // without suspending.
+        let path = target.discoveryPath
+        if let known = policies.cachedPolicy(for: path) { return route(request, handle: known, done) }
+        loop.makeFutureWithTask { await policies.policy(for: path) }.assumeIsolated().whenComplete { result in
+            switch result {
+            case .success(let handle): self.route(request, handle: handle, done)
+            case .failure(let error): done(.failure(error))
             }
-            return self.resolve(routed.target).assumeIsolated().flatMap { resolution in
-                switch resolution {
-                case .unknown:
-                    return self.direct(routed)
-                case .noEndpoints:
-                    return self.loop.makeFailedFuture(ProxyHTTPError(.noEndpoints, "no endpoints for \(routed.target.discoveryPath)"))
-                case .pool(let pool):
-                    return self.balanced(routed, pool: pool, tried: [])
-                }
-            }.nonisolated()
-        }.nonisolated()
+        }
     }
 
-    /// The destination's outbound policy (nil without a control plane); a new destination
-    /// waits for its first answer once, later requests read it without suspending.
-    private func policyHandle(for target: OutboundTarget) -> EventLoopFuture<PolicyHandle?> {
-        guard let policies = environment.policies else { return loop.makeSucceededFuture(nil) }
-        let path = target.discoveryPath
-        if let known = policies.cachedPolicy(for: path) { return loop.makeSucceededFuture(known) }
-        return loop.makeFutureWithTask { await policies.policy(for: path) }
+    /// Applies the destination's policy (route and backend), then asks discovery.
+    private func route(_ request: OutboundRequest, handle: PolicyHandle?, _ done: @escaping Dispatching) {
+        let routed: OutboundRequest
+        switch PolicyRouting.route(request, handle: handle) {
+        case .success(let found): routed = found
+        case .failure(let error): return done(.failure(error))
+        }
+        guard let resolver = environment.resolver else { return forward(routed, .unknown, done) }
+        let path = routed.target.discoveryPath
+        if let known = resolver.resolveCached(path) { return forward(routed, known, done) }
+        loop.makeFutureWithTask { await resolver.resolve(path) }.assumeIsolated().whenComplete { result in
+            switch result {
+            case .success(let resolution): self.forward(routed, resolution, done)
+            case .failure(let error): done(.failure(error))
+            }
+        }
     }
+
+    private func forward(_ request: OutboundRequest, _ resolution: Resolution, _ done: @escaping Dispatching) {
+        switch resolution {
+        case .unknown:
+            direct(request, done)
+        case .noEndpoints:
+            done(.failure(ProxyHTTPError(.noEndpoints, "no endpoints for \(request.target.discoveryPath)")))
+        case .pool(let pool):
+            balanced(request, pool: pool, tried: [], done)
+        }
+    }
+
 
     /// The override header wins (ingress controllers name the service they mean), then the
     /// address the client connected to, then the request's authority (explicit mode).
@@ -93,17 +108,10 @@ final class OutboundHTTPForwarder: HTTPForwarder {
         return .success(.authority(host: authority.host, port: authority.port))
     }
 
-    private func resolve(_ target: OutboundTarget) -> EventLoopFuture<Resolution> {
-        guard let resolver = environment.resolver else { return loop.makeSucceededFuture(.unknown) }
-        let path = target.discoveryPath
-        if let known = resolver.resolveCached(path) { return loop.makeSucceededFuture(known) }
-        return loop.makeFutureWithTask { await resolver.resolve(path) }
-    }
-
     // MARK: Endpoints
 
     /// A destination discovery does not know: its own address (or name), in the client's protocol.
-    private func direct(_ request: OutboundRequest) -> EventLoopFuture<Dispatched> {
+    private func direct(_ request: OutboundRequest, _ done: @escaping Dispatching) {
         let dial: DialTarget
         switch request.target {
         case .address(let address):
@@ -118,20 +126,24 @@ final class OutboundHTTPForwarder: HTTPForwarder {
                           tls: .noIdentity(.notProvidedByServiceDiscovery))
         }
         // Connection labels are built only when a new connection is dialled (autoclosure).
-        return state.sessions.open(route, labels: TrafficLabels(
+        state.sessions.open(route, labels: TrafficLabels(
             direction: .outbound, peer: .dst, targetAddress: path, tls: .noIdentity(.notProvidedByServiceDiscovery))
-        ).assumeIsolated().flatMapErrorThrowing { error in
-            throw Self.describe(error, endpoint: path)
-        }.map { lease in
-            Dispatched(lease: lease, head: request.head, recorder: recorder, feedback: nil)
-        }.nonisolated()
+        ) { result in
+            switch result {
+            case .success(let lease):
+                done(.success(Dispatched(lease: lease, head: request.head, recorder: recorder, feedback: nil)))
+            case .failure(let error):
+                done(.failure(Self.describe(error, endpoint: path)))
+            }
+        }
     }
 
-    private func balanced(_ request: OutboundRequest, pool: EndpointPool, tried: Set<String>) -> EventLoopFuture<Dispatched> {
+
+    private func balanced(_ request: OutboundRequest, pool: EndpointPool, tried: Set<String>, _ done: @escaping Dispatching) {
         guard let endpoint = pool.pick(excluding: tried),
               let address = try? SocketAddress(ipAddress: endpoint.address, port: endpoint.port)
         else {
-            return loop.makeFailedFuture(ProxyHTTPError(.noEndpoints, "no endpoints available for \(request.target.discoveryPath)"))
+            return done(.failure(ProxyHTTPError(.noEndpoints, "no endpoints available for \(request.target.discoveryPath)")))
         }
         var head = request.head
         let route: UpstreamRoute
@@ -158,22 +170,25 @@ final class OutboundHTTPForwarder: HTTPForwarder {
         let sendHead = head
         // Connection labels (a dictionary merge) are built only when a new connection is
         // dialled, not per request (autoclosure).
-        return state.sessions.open(route, labels: TrafficLabels(
+        state.sessions.open(route, labels: TrafficLabels(
             direction: .outbound, peer: .dst, targetAddress: endpoint.socketAddress, tls: tls,
             destination: pool.labels.merging(endpoint.labels) { _, own in own })
-        ).assumeIsolated().map { lease in
-            Dispatched(lease: lease, head: sendHead, recorder: recorder, feedback: feedback)
-        }.flatMapError { error in
-            feedback.failed()
-            self.environment.logger.debug("upstream stream failed", metadata: [
-                "endpoint": "\(endpoint.socketAddress)", "error": "\(error)"])
-            var tried = tried
-            tried.insert(endpoint.socketAddress)
-            guard tried.count < self.environment.maxConnectAttempts, tried.count < pool.endpoints.count else {
-                return self.loop.makeFailedFuture(Self.describe(error, endpoint: endpoint.socketAddress))
+        ) { result in
+            switch result {
+            case .success(let lease):
+                done(.success(Dispatched(lease: lease, head: sendHead, recorder: recorder, feedback: feedback)))
+            case .failure(let error):
+                feedback.failed()
+                self.environment.logger.debug("upstream stream failed", metadata: [
+                    "endpoint": "\(endpoint.socketAddress)", "error": "\(error)"])
+                var tried = tried
+                tried.insert(endpoint.socketAddress)
+                guard tried.count < self.environment.maxConnectAttempts, tried.count < pool.endpoints.count else {
+                    return done(.failure(Self.describe(error, endpoint: endpoint.socketAddress)))
+                }
+                self.balanced(request, pool: pool, tried: tried, done)
             }
-            return self.balanced(request, pool: pool, tried: tried)
-        }.nonisolated()
+        }
     }
 
     /// A connect failure in the words `l5d-proxy-error` uses.

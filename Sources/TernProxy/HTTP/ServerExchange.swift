@@ -38,7 +38,9 @@ final class ServerExchange: UpstreamEvents {
     private let forwarder: any HTTPForwarder
     /// An HTTP/2 stream carries exactly one request and ends with it.
     private let multiplexed: Bool
-    private weak var client: (any ExchangeClient)?
+    /// Held strongly (a weak reference costs every retain of a per-request object a side
+    /// table); the client detaches itself when it is over.
+    private var client: (any ExchangeClient)?
     private var current: Exchange?
     private var exchanges = 0
     private var clientWritable = true
@@ -51,6 +53,11 @@ final class ServerExchange: UpstreamEvents {
         self.forwarder = forwarder
         self.multiplexed = multiplexed
         self.client = client
+    }
+
+    /// The client is over: nothing more is written to it.
+    func detachClient() {
+        client = nil
     }
 
     /// No request is in progress.
@@ -155,7 +162,7 @@ final class ServerExchange: UpstreamEvents {
     }
 
     private func dispatch(_ head: HTTPRequestHead, number: Int) {
-        forwarder.dispatch(head).assumeIsolated().whenComplete { result in
+        forwarder.dispatch(head) { result in
             guard let exchange = self.current, exchange.number == number, self.client != nil else {
                 if case .success(let dispatched) = result { dispatched.lease.abort() }
                 return

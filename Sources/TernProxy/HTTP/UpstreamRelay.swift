@@ -17,7 +17,8 @@ protocol UpstreamEvents: AnyObject {
 final class UpstreamRelay: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
 
-    weak var exchange: (any UpstreamEvents)?
+    /// Held strongly while a request uses the connection; let go when it finishes or fails.
+    var exchange: (any UpstreamEvents)?
     /// Set while a pooled HTTP/1 connection waits for its next request: any byte arriving then
     /// is a protocol violation and the connection is dropped.
     var idle = false

@@ -1,4 +1,5 @@
 import NIOCore
+import TernCore
 import TernPolicy
 
 /// How a request reaches an upstream: multiplexed on an HTTP/2 connection (to a meshed peer
@@ -8,19 +9,33 @@ enum UpstreamRoute {
     case http1(DialTarget)
 
     /// One connection (or pool) per distinct key. A mesh key includes the expected identity
-    /// and target port, so two services on one pod never share a connection's header.
-    var key: String {
+    /// and target port, so two services on one pod never share a connection's header. Hashed
+    /// as values: spelling the key out as text cost more than the rest of a lookup.
+    var key: UpstreamKey {
         switch self {
-        case .multiplexed(let target): return "h2|" + Self.describe(target)
-        case .http1(let target): return "h1|" + Self.describe(target)
+        case .multiplexed(let target): return UpstreamKey(multiplexed: true, target)
+        case .http1(let target): return UpstreamKey(multiplexed: false, target)
         }
     }
+}
 
-    private static func describe(_ target: DialTarget) -> String {
+/// Identifies an upstream connection (or HTTP/1 pool) in `UpstreamSessions`.
+struct UpstreamKey: Hashable {
+    private let multiplexed: Bool
+    private let address: SocketAddress?
+    private let host: String?
+    private let port: Int
+    private let identity: MeshIdentity?
+
+    init(multiplexed: Bool, _ target: DialTarget) {
+        self.multiplexed = multiplexed
         switch target {
-        case .plain(let address): return "\(address)"
-        case .name(let host, let port): return "\(host):\(port)"
-        case .mesh(let address, let identity, let header): return "\(address)|\(identity.dnsName)|\(header.port)"
+        case .plain(let address):
+            (self.address, host, port, identity) = (address, nil, 0, nil)
+        case .name(let host, let port):
+            (address, self.host, self.port, identity) = (nil, host, port, nil)
+        case .mesh(let address, let identity, let header):
+            (self.address, host, port, self.identity) = (address, nil, Int(header.port), identity)
         }
     }
 }
@@ -32,8 +47,8 @@ final class UpstreamSessions {
     private let loop: any EventLoop
     private let dialer: UpstreamDialer
     private let metrics: TransportMetrics
-    private var sessions: [String: H2Session] = [:]
-    private var pools: [String: H1ConnectionPool] = [:]
+    private var sessions: [UpstreamKey: H2Session] = [:]
+    private var pools: [UpstreamKey: H1ConnectionPool] = [:]
     /// Pools without idle connections are dropped once this many addresses were seen, so a
     /// workload calling many distinct unmeshed addresses does not grow the table for ever.
     private static let poolsBeforeSweep = 256
@@ -54,22 +69,23 @@ final class UpstreamSessions {
         }
     }
 
-    /// A stream for one request. Fails (with nothing of the request sent) when the endpoint
-    /// cannot be reached, so the caller may try another one.
-    /// `labels` name a new connection in the TCP metrics; an existing one keeps its own.
-    func open(_ route: UpstreamRoute, labels: @autoclosure () -> TrafficLabels) -> EventLoopFuture<any UpstreamLease> {
+    /// A stream for one request, handed to `opened` at once when its connection is up.
+    /// Fails (with nothing of the request sent) when the endpoint cannot be reached, so the
+    /// caller may try another one. `labels` name a new connection in the TCP metrics; an
+    /// existing one keeps its own.
+    func open(_ route: UpstreamRoute, labels: @autoclosure () -> TrafficLabels, _ opened: @escaping H2Session.Opened) {
         let key = route.key
         switch route {
         case .multiplexed(let target):
             if let session = sessions[key], !session.isClosed {
-                return session.openStream()
+                return session.openStream(opened)
             }
             let session = H2Session(loop: loop, connect: dial(target, labels: labels())) { [weak self] in
                 guard let self, let current = self.sessions[key], current.isClosed else { return }
                 self.sessions[key] = nil
             }
             sessions[key] = session
-            return session.openStream()
+            session.openStream(opened)
         case .http1(let target):
             let pool: H1ConnectionPool
             if let existing = pools[key] {
@@ -83,7 +99,7 @@ final class UpstreamSessions {
                 pool = H1ConnectionPool(loop: loop) { self.dial(target, labels: labels) }
                 pools[key] = pool
             }
-            return pool.acquire()
+            pool.acquire(opened)
         }
     }
 }

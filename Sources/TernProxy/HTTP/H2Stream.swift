@@ -2,7 +2,7 @@ import NIOCore
 import NIOHPACK
 import NIOHTTP2
 
-/// The frame-level half both kinds of stream share: writing a message as frames, holding the
+/// What both kinds of frame-level stream share: writing a message as frames, holding the
 /// last one back so the message's end rides on it (a bodiless request is one HEADERS frame
 /// with END_STREAM, not two frames), and flow control both ways.
 ///
@@ -10,14 +10,13 @@ import NIOHTTP2
 /// the consumer asks for more (`grant`), so a slow consumer holds the sender back with at most
 /// one window of data in flight. Sending: bytes written but not yet on the wire are counted;
 /// past `sendHighWater` the stream reports itself not writable, and the producer stops reading.
-final class H2StreamFrames {
+class H2Stream: H2StreamEndpoint {
     /// Unsent bytes past which the stream stops taking body data.
     static let sendHighWater = 64 * 1024
     /// Returned window is batched: an update per this many bytes taken, not per frame.
     static let grantBatch = HTTP2Tuning.streamWindow / 4
 
     let connection: H2Connection
-    private weak var owner: (any H2FramesOwner)?
     private(set) var id: HTTP2StreamID?
     private var held: HTTP2Frame.FramePayload?
     private var taken = 0
@@ -33,38 +32,48 @@ final class H2StreamFrames {
     private var over: Bool { closed || (peerEnded && endWritten) }
 
     /// `id` is the peer's for a stream it opened; nil for one this side opens on first write.
-    init(connection: H2Connection, id: HTTP2StreamID?, owner: any H2FramesOwner) {
+    init(connection: H2Connection, id: HTTP2StreamID?) {
         self.connection = connection
         self.id = id
-        self.owner = owner
     }
+
+    // MARK: What the kinds of stream override
+
+    func received(_ payload: HTTP2Frame.FramePayload) {}
+    func readComplete() {}
+    func writabilityChanged() {}
+    func closed(_ error: (any Error)?) {}
+    /// No stream could be opened (the connection is going away): nothing was sent.
+    func streamRefused() {}
+
+    // MARK: Frames
 
     var isWritable: Bool { connection.isWritable && unsent < Self.sendHighWater }
 
-    func markClosed() {
+    final func markClosed() {
         closed = true
         held = nil
     }
 
     /// Queues `payload` behind the held frame; the new one is held in its place.
-    func write(_ payload: HTTP2Frame.FramePayload) {
+    final func writeFrame(_ payload: HTTP2Frame.FramePayload) {
         guard !closed, !endWritten else { return }
-        release()
+        releaseHeld()
         held = payload
     }
 
     /// A frame that must not wait (an informational response head).
-    func writeNow(_ payload: HTTP2Frame.FramePayload) {
-        write(payload)
-        release()
+    final func writeFrameNow(_ payload: HTTP2Frame.FramePayload) {
+        writeFrame(payload)
+        releaseHeld()
     }
 
     /// Ends the message: on the held frame when there is one and no trailers, else with an
     /// empty DATA frame or the trailers' HEADERS frame.
-    func end(trailers: HPACKHeaders?) {
+    final func endMessage(trailers: HPACKHeaders?) {
         guard !closed, !endWritten else { return }
         if let trailers {
-            release()
+            releaseHeld()
             held = .headers(.init(headers: trailers, endStream: true))
         } else if case .headers(var headers)? = held {
             headers.endStream = true
@@ -76,17 +85,17 @@ final class H2StreamFrames {
             held = .data(.init(data: .byteBuffer(ByteBuffer()), endStream: true))
         }
         endWritten = true
-        release()
+        releaseHeld()
     }
 
     /// Writes the held frame, if any (before a flush).
-    func release() {
+    final func releaseHeld() {
         guard let payload = held, !closed else { return }
         held = nil
         if id == nil {
-            guard let owner, let opened = connection.openStream(owner) else {
+            guard let opened = connection.openStream(self) else {
                 closed = true
-                owner?.streamRefused()
+                streamRefused()
                 return
             }
             id = opened
@@ -100,25 +109,25 @@ final class H2StreamFrames {
             promise.futureResult.assumeIsolated().whenComplete { _ in self.sent(size) }
             connection.write(HTTP2Frame(streamID: id, payload: payload), promise: promise)
             // The producer caches writability: it must hear about the change both ways.
-            if wasWritable, unsent >= Self.sendHighWater { owner?.writabilityChanged() }
+            if wasWritable, unsent >= Self.sendHighWater { writabilityChanged() }
             return
         }
         connection.write(HTTP2Frame(streamID: id, payload: payload), promise: nil)
     }
 
     func flush() {
-        release()
+        releaseHeld()
         connection.flush()
     }
 
     private func sent(_ size: Int) {
         let wasBlocked = unsent >= Self.sendHighWater
         unsent -= size
-        if wasBlocked, unsent < Self.sendHighWater, !closed { owner?.writabilityChanged() }
+        if wasBlocked, unsent < Self.sendHighWater, !closed { writabilityChanged() }
     }
 
     /// Notes what a received frame means for the stream; called before the frame is acted on.
-    func received(_ payload: HTTP2Frame.FramePayload) {
+    final func noteReceived(_ payload: HTTP2Frame.FramePayload) {
         switch payload {
         case .headers(let headers):
             if headers.endStream { peerEnded = true }
@@ -132,7 +141,7 @@ final class H2StreamFrames {
     }
 
     /// The consumer wants more: returns the window it has taken, in batches.
-    func grant() {
+    final func grantWindow() {
         guard taken >= Self.grantBatch, let id, !closed, !peerEnded else { return }
         connection.write(HTTP2Frame(streamID: id, payload: .windowUpdate(windowSizeIncrement: taken)), promise: nil)
         connection.flush()
@@ -140,7 +149,7 @@ final class H2StreamFrames {
     }
 
     /// Resets the stream (when the peer knows it) and drops what is held.
-    func reset(_ code: HTTP2ErrorCode) {
+    final func resetStream(_ code: HTTP2ErrorCode) {
         guard !over else { return }
         closed = true
         held = nil
@@ -149,10 +158,4 @@ final class H2StreamFrames {
         connection.flush()
         connection.forget(id)
     }
-}
-
-/// The stream a `H2StreamFrames` writes for.
-protocol H2FramesOwner: H2StreamEndpoint {
-    /// No stream could be opened (the connection is going away): nothing was sent.
-    func streamRefused()
 }
