@@ -54,7 +54,7 @@ profile_start() {
 }
 profile_stop() {
     local pid
-    for pid in "${profile_pids[@]}"; do kill -INT "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+    for pid in "${profile_pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
     profile_pids=()
 }
 

@@ -9,16 +9,21 @@ final class H1ConnectionPool {
     static let maxIdle = 64
     /// How long an idle connection is kept before it is closed.
     static let idleTimeout = TimeAmount.seconds(60)
+    /// How often idle connections are checked for expiry.
+    static let sweepInterval = TimeAmount.seconds(15)
 
     private struct Idle {
         let channel: any Channel
         let relay: UpstreamRelay
-        let timer: Scheduled<Void>
+        let since: NIODeadline
     }
 
     private let loop: any EventLoop
     private let dial: () -> EventLoopFuture<any Channel>
     private var idle: [Idle] = []
+    /// One sweep runs while connections are idle; a timer per released connection cost a
+    /// schedule and a cancel on every request.
+    private var sweepScheduled = false
 
     init(loop: any EventLoop, dial: @escaping () -> EventLoopFuture<any Channel>) {
         self.loop = loop
@@ -30,7 +35,6 @@ final class H1ConnectionPool {
     /// A connection for one request: an idle one at once, else a new one once it connected.
     func acquire(_ acquired: @escaping (Result<any UpstreamLease, any Error>) -> Void) {
         while let next = idle.popLast() {
-            next.timer.cancel()
             if next.channel.isActive {
                 return acquired(.success(lease(next.channel, relay: next.relay)))
             }
@@ -46,7 +50,8 @@ final class H1ConnectionPool {
         // on, or a client waiting for it never sends its body. Same handlers and order as
         // `addHTTPClientHandlers`, with informational responses forwarded.
         let decoder = HTTPResponseDecoder(leftOverBytesStrategy: .fireError, informationalResponseStrategy: .forward)
-        try sync.addHandlers([HTTPRequestEncoder(), ByteToMessageHandler(decoder), NIOHTTPRequestHeadersValidator()])
+        // No outbound header validation: the request's headers were validated where they came in.
+        try sync.addHandlers([HTTPRequestEncoder(), ByteToMessageHandler(decoder)])
         let relay = UpstreamRelay()
         try sync.addHandler(relay)
         let id = ObjectIdentifier(channel)
@@ -66,15 +71,27 @@ final class H1ConnectionPool {
             return
         }
         relay.idle = true
-        let id = ObjectIdentifier(channel)
-        let timer = loop.assumeIsolated().scheduleTask(in: Self.idleTimeout) {
-            self.remove(id)
-            channel.close(promise: nil)
-        }
-        idle.append(Idle(channel: channel, relay: relay, timer: timer))
+        idle.append(Idle(channel: channel, relay: relay, since: .now()))
+        scheduleSweep()
         // Reading while idle is how a close by the server is noticed before the connection is
         // handed to the next request.
         channel.read()
+    }
+
+    /// Closes connections idle for longer than `idleTimeout`, checking again while any are left.
+    private func scheduleSweep() {
+        guard !sweepScheduled else { return }
+        sweepScheduled = true
+        loop.assumeIsolated().scheduleTask(in: Self.sweepInterval) {
+            self.sweepScheduled = false
+            let expired = NIODeadline.now() - Self.idleTimeout
+            // Oldest first: released connections are appended, reused ones popped from the end.
+            while let oldest = self.idle.first, oldest.since < expired {
+                self.idle.removeFirst()
+                oldest.channel.close(promise: nil)
+            }
+            if !self.idle.isEmpty { self.scheduleSweep() }
+        }
     }
 
     private func remove(_ id: ObjectIdentifier) {

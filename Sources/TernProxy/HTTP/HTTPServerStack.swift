@@ -8,7 +8,10 @@ import NIOHTTP2
 /// connection handler, and an exchange per stream, all sharing the connection's forwarder.
 enum HTTPServerStack {
     static func installHTTP1(on pipeline: ChannelPipeline.SynchronousOperations, forwarder: any HTTPForwarder) throws {
-        try pipeline.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: false)
+        // No outbound header validation: what the proxy writes was parsed and validated
+        // where it came in (llhttp, or NIO's HPACK validation) or is the proxy's own.
+        try pipeline.configureHTTPServerPipeline(withPipeliningAssistance: true, withServerUpgrade: nil,
+                                                 withErrorHandling: false, withOutboundHeaderValidation: false)
         try pipeline.addHandler(HTTPDecodeErrorResponder())
         try pipeline.addHandler(HTTP1ExchangeHandler(forwarder: forwarder))
     }
@@ -32,7 +35,6 @@ enum HTTPServerStack {
     static func removeHTTP1(from pipeline: ChannelPipeline.SynchronousOperations) throws {
         try pipeline.removeHandler(pipeline.handler(type: HTTP1ExchangeHandler.self), promise: nil)
         try pipeline.removeHandler(pipeline.handler(type: HTTPDecodeErrorResponder.self), promise: nil)
-        try pipeline.removeHandler(pipeline.handler(type: NIOHTTPResponseHeadersValidator.self), promise: nil)
         try pipeline.removeHandler(pipeline.handler(type: HTTPServerPipelineHandler.self), promise: nil)
         try pipeline.removeHandler(pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self), promise: nil)
         try pipeline.removeHandler(pipeline.handler(type: HTTPResponseEncoder.self), promise: nil)

@@ -14,6 +14,7 @@ final class InboundHTTPForwarder: HTTPForwarder {
     private let port: Int
     private let client: MeshIdentity?
     private let targetAddress: String?
+    private var lastRecorder: (authority: String?, recorder: RequestRecorder)?
 
     init(environment: InboundEnvironment, loop: any EventLoop, port: Int, client: MeshIdentity?, localAddress: String?) {
         self.environment = environment
@@ -70,14 +71,21 @@ final class InboundHTTPForwarder: HTTPForwarder {
     }
 
     private func recorder(authority: String?) -> RequestRecorder {
-        state.recorders.recorder("in|\(port)|\(authority ?? "")|\(client?.dnsName ?? "")") {
+        // A connection's requests mostly share one authority: the last one's recorder is kept
+        // rather than spelling out the table key every time.
+        if let last = lastRecorder, last.authority == authority { return last.recorder }
+        let recorder = state.recorders.recorder("in|\(port)|\(authority ?? "")|\(client?.dnsName ?? "")") {
             TrafficLabels(direction: .inbound, peer: .src, authority: authority, targetAddress: targetAddress,
                           tls: .established(peer: client))
         }
+        lastRecorder = (authority, recorder)
+        return recorder
     }
 
     /// `HTTP/1.1` or `HTTP/1.0`, as the client proxy wrote the original version.
     static func version(_ text: String) -> HTTPVersion? {
+        // What Tern's own client proxies send, answered without taking the text apart.
+        if text == "HTTP/1.1" { return .http1_1 }
         switch text.split(separator: ";").first.map({ String($0.filter { $0 != " " }) }) {
         case "HTTP/1.1": return .http1_1
         case "HTTP/1.0": return .http1_0

@@ -17,6 +17,11 @@ final class OutboundHTTPForwarder: HTTPForwarder {
     /// Nil in explicit mode: requests are routed by their authority.
     private let originalDestination: SocketAddress?
     private let clientProtocol: SessionProtocol
+    /// The last target's discovery path and the last endpoint's recorder: a keep-alive
+    /// connection asks about the same ones again and again, and spelling out their keys
+    /// showed in the profile.
+    private var lastPath: (target: OutboundTarget, path: String)?
+    private var lastRecorder: (endpoint: String, authority: String?, identity: String?, recorder: RequestRecorder)?
     /// Hands an upgraded connection over to the opaque path (outbound connection setup).
     private let upgrade: (OutboundTarget, ByteBuffer, ChannelHandlerContext) -> Void
 
@@ -51,7 +56,7 @@ final class OutboundHTTPForwarder: HTTPForwarder {
         guard let policies = environment.policies else { return route(request, handle: nil, done) }
         // A new destination waits for its policy's first answer once; later requests read it
         // without suspending.
-        let path = target.discoveryPath
+        let path = discoveryPath(target)
         if let known = policies.cachedPolicy(for: path) { return route(request, handle: known, done) }
         loop.makeFutureWithTask { await policies.policy(for: path) }.assumeIsolated().whenComplete { result in
             switch result {
@@ -69,7 +74,7 @@ final class OutboundHTTPForwarder: HTTPForwarder {
         case .failure(let error): return done(.failure(error))
         }
         guard let resolver = environment.resolver else { return forward(routed, .unknown, done) }
-        let path = routed.target.discoveryPath
+        let path = discoveryPath(routed.target)
         if let known = resolver.resolveCached(path) { return forward(routed, known, done) }
         loop.makeFutureWithTask { await resolver.resolve(path) }.assumeIsolated().whenComplete { result in
             switch result {
@@ -77,6 +82,13 @@ final class OutboundHTTPForwarder: HTTPForwarder {
             case .failure(let error): done(.failure(error))
             }
         }
+    }
+
+    private func discoveryPath(_ target: OutboundTarget) -> String {
+        if let last = lastPath, last.target == target { return last.path }
+        let path = target.discoveryPath
+        lastPath = (target, path)
+        return path
     }
 
     private func forward(_ request: OutboundRequest, _ resolution: Resolution, _ done: @escaping Dispatching) {
@@ -162,9 +174,16 @@ final class OutboundHTTPForwarder: HTTPForwarder {
             route = clientProtocol == .http2 ? .multiplexed(.plain(address)) : .http1(.plain(address))
             tls = .noIdentity(.notProvidedByServiceDiscovery)
         }
-        let recorder = state.recorders.recorder("\(endpoint.socketAddress)|\(request.authority ?? "")|\(endpoint.identity ?? "")") {
-            TrafficLabels(direction: .outbound, peer: .dst, authority: request.authority, targetAddress: endpoint.socketAddress,
-                          tls: tls, destination: pool.labels.merging(endpoint.labels) { _, own in own })
+        let recorder: RequestRecorder
+        if let last = lastRecorder, last.endpoint == endpoint.socketAddress, last.authority == request.authority,
+           last.identity == endpoint.identity {
+            recorder = last.recorder
+        } else {
+            recorder = state.recorders.recorder("\(endpoint.socketAddress)|\(request.authority ?? "")|\(endpoint.identity ?? "")") {
+                TrafficLabels(direction: .outbound, peer: .dst, authority: request.authority, targetAddress: endpoint.socketAddress,
+                              tls: tls, destination: pool.labels.merging(endpoint.labels) { _, own in own })
+            }
+            lastRecorder = (endpoint.socketAddress, request.authority, endpoint.identity, recorder)
         }
         let feedback = EndpointFeedback(pool: pool, endpoint: endpoint)
         let sendHead = head

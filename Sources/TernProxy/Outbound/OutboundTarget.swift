@@ -2,7 +2,7 @@ import NIOCore
 
 /// What an outbound connection is for, before discovery: the original destination of a
 /// redirected connection, or the authority an explicit-mode client named.
-enum OutboundTarget {
+enum OutboundTarget: Equatable {
     case address(SocketAddress)
     case authority(host: String, port: Int)
 
