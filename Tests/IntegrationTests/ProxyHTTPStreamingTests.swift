@@ -4,6 +4,8 @@ import Testing
 /// Large bodies stream through the pair with backpressure: neither proxy holds a body in
 /// memory, whichever side is slow.
 @Suite(.serialized) struct ProxyHTTPStreamingTests {
+    /// The upload: 1 GiB through the pair.
+    static let uploadSize = 1024 * 1024 * 1024
     static let size = 256 * 1024 * 1024
     /// What a proxy may grow by while bodies stream through it. Growth, not absolute RSS:
     /// the debug build these tests run on maps a far larger binary than the release build
@@ -18,7 +20,7 @@ import Testing
             let connection = try await pair.connect()
             defer { connection.close() }
             let host = HTTPMesh.authority
-            let size = Self.size
+            let size = Self.uploadSize
             let upload = try await peak.during {
                 try await offPool { () -> HTTP1Response in
                     try connection.send("POST /sink HTTP/1.1\r\nhost: \(host)\r\ncontent-length: \(size)\r\n\r\n")
@@ -34,12 +36,13 @@ import Testing
             #expect(upload.text == "\(size) true", "\(upload.text)")
 
             // Download over HTTP/2 with curl, every byte counted.
+            let downloadSize = Self.size
             let download = try await peak.during {
                 try await Curl.run(["--http2-prior-knowledge", "-H", "host: \(host)", "-o", "/dev/null",
-                                    "http://127.0.0.1:\(pair.clientProxy.outboundPort)/bytes/\(size)"], discardBody: true)
+                                    "http://127.0.0.1:\(pair.clientProxy.outboundPort)/bytes/\(downloadSize)"], discardBody: true)
             }
             #expect(download.statusCode == 200, "\(download.stderr)")
-            #expect(download.downloaded == size)
+            #expect(download.downloaded == downloadSize)
             let peaks = peak.values
             #expect(zip(peaks, idle).allSatisfy { $0 > 0 && $0 - $1 < Self.rssGrowthLimit },
                     "peak RSS (KiB): \(peaks.map { $0 / 1024 }), idle \(idle.map { $0 / 1024 })")
