@@ -81,11 +81,12 @@ struct ControlPlaneGRPCTests {
                         switch step {
                         case 0:
                             // Whole set first, with identity and hint.
-                            #expect(view.endpoints.map(\.socketAddress) == ["10.1.0.1:8000"])
+                            try #require(view.endpoints.map(\.socketAddress) == ["10.1.0.1:8000"])
                             #expect(view.endpoints[0].identity == "color.faces.serviceaccount.identity.tern.cluster.local")
                             #expect(view.endpoints[0].protocolHint == .http2)
                             try Self.pod("color-b", ip: "10.1.0.2").write(toFile: dir + "/pod-b.yaml", atomically: true, encoding: .utf8)
                         case 1:
+                            try #require(view.endpoints.count == 2)
                             #expect(update == .add([view.endpoints[1]], setLabels: ["namespace": "faces", "service": "color"]))
                             #expect(view.endpoints.map(\.socketAddress) == ["10.1.0.1:8000", "10.1.0.2:8000"])
                             try FileManager.default.removeItem(atPath: dir + "/pod-a.yaml")

@@ -9,6 +9,9 @@ public actor ClusterStore {
     public let config: MeshConfig
     private var state = ClusterState()
     private var synced = false
+    /// Watches that arrived before the source's initial state: answering them from a partial
+    /// view would tell a proxy a service has no endpoints while it has.
+    private var waitingForSync: [CheckedContinuation<Void, Never>] = []
 
     public let destinations = WatchHub<DestinationTarget, EndpointSet>()
     public let outbound = WatchHub<OutboundKey, OutboundPolicy?>()
@@ -58,6 +61,7 @@ public actor ClusterStore {
             }
         }
         if state.apply(events) { republish(affecting: affected) }
+        if synced { releaseWaiters() }
     }
 
     /// The namespace an object's change can affect: its own, or for a Namespace, the one it is.
@@ -67,6 +71,18 @@ public actor ClusterStore {
 
     /// True once the source delivered its initial state.
     public var isSynced: Bool { synced }
+
+    /// Returns once the source delivered its initial state (or the store is closing).
+    public func waitUntilSynced() async {
+        guard !synced else { return }
+        await withCheckedContinuation { waitingForSync.append($0) }
+    }
+
+    private func releaseWaiters() {
+        let waiting = waitingForSync
+        waitingForSync = []
+        for waiter in waiting { waiter.resume() }
+    }
     public var objectCount: Int { state.count }
     public var snapshot: ClusterState { state }
 
@@ -115,6 +131,7 @@ public actor ClusterStore {
 
     /// Ends every stream (controller shutdown); proxies reconnect to the next controller.
     public func closeAll() {
+        releaseWaiters()
         destinations.closeAll()
         outbound.closeAll()
         inbound.closeAll()

@@ -15,6 +15,7 @@ public struct DestinationService: Tern_Destination_V1_Destination.SimpleServiceP
                     response: RPCWriter<Tern_Destination_V1_Update>,
                     context: ServerContext) async throws {
         let target = try DestinationTarget(requested: request.path, clusterDomain: store.config.clusterDomain)
+        await store.waitUntilSynced()
         let watch = await store.watchDestination(target)
         defer { watch.cancel() }
         var lastSent: EndpointSet? = nil

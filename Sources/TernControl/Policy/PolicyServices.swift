@@ -20,6 +20,7 @@ public struct InboundPolicyService: Tern_Policy_V1_InboundServerPolicies.SimpleS
         guard (1...65535).contains(request.port) else {
             throw RPCError(code: .invalidArgument, message: "port \(request.port) is out of range 1-65535")
         }
+        await store.waitUntilSynced()
         let watch = await store.watchInbound(.init(namespace: parts[0], workload: parts[1], port: Int(request.port)))
         defer { watch.cancel() }
         // The handler's task is not cancelled when the caller goes away; gRPC's cancellation
@@ -45,6 +46,7 @@ public struct OutboundPolicyService: Tern_Policy_V1_OutboundPolicies.SimpleServi
                       context: ServerContext) async throws {
         let target = try DestinationTarget(requested: request.target, clusterDomain: store.config.clusterDomain)
         let caller = request.callerNamespace.isEmpty ? nil : request.callerNamespace
+        await store.waitUntilSynced()
         let watch = await store.watchOutbound(.init(target: target, callerNamespace: caller))
         defer { watch.cancel() }
         // The handler's task is not cancelled when the caller goes away; gRPC's cancellation
