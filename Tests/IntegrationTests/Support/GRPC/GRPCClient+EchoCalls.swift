@@ -10,10 +10,11 @@ extension GRPCClient {
         return options
     }
 
-    func echo(_ text: String, method: MethodDescriptor = EchoGRPCService.Method.echo) async throws -> String {
+    func echo(_ text: String, method: MethodDescriptor = EchoGRPCService.Method.echo,
+              options: CallOptions = callOptions) async throws -> String {
         try await unary(request: ClientRequest(message: text), descriptor: method,
                         serializer: UTF8MessageCoding(), deserializer: UTF8MessageCoding(),
-                        options: Self.callOptions) { try $0.message }
+                        options: options) { try $0.message }
     }
 
     /// Server streaming: every message of an `Expand` answer, in the order they arrived.

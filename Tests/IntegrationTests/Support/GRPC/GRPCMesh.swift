@@ -19,10 +19,12 @@ struct GRPCMesh {
     /// Runs `body` with a started mesh and application, and always stops both, even when the
     /// body fails. The application runs as a child task, so it cannot outlive the call.
     /// `extraManifests` (file name → YAML) are published beside the Service before the
-    /// controller starts.
-    static func with(extraManifests: [String: String] = [:], _ body: (GRPCMesh) async throws -> Void) async throws {
+    /// controller starts. `appConfig` configures the application's server transport (e.g. a
+    /// connection max age, so it keeps sending GOAWAY to the server proxy).
+    static func with(extraManifests: [String: String] = [:], appConfig: HTTP2ServerTransport.Posix.Config = .defaults,
+                     _ body: (GRPCMesh) async throws -> Void) async throws {
         let transport = HTTP2ServerTransport.Posix(
-            address: .ipv4(host: "127.0.0.1", port: 0), transportSecurity: .plaintext)
+            address: .ipv4(host: "127.0.0.1", port: 0), transportSecurity: .plaintext, config: appConfig)
         let app = GRPCServer(transport: transport, services: [EchoGRPCService()])
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await app.serve() }
