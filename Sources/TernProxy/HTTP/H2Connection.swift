@@ -97,6 +97,10 @@ final class H2Connection: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         context.write(wrapOutboundOut(frame), promise: promise)
+        // Every write is flushed by the end of the tick: no frame may wait for a flush that
+        // nobody owes it (the last request on a connection that is winding down had its end
+        // left unflushed, and the server waited for it until it gave up).
+        flush()
     }
 
     /// Flushes at the end of this event-loop tick, once for everything written in it.
@@ -156,6 +160,7 @@ final class H2Connection: ChannelInboundHandler, RemovableChannelHandler {
         case .goAway(let lastStreamID, _, _):
             peerProcessesUpTo = min(lastStreamID, peerProcessesUpTo ?? lastStreamID)
             retire()
+            refuseUnprocessed()
         default:
             break
         }
@@ -195,6 +200,7 @@ final class H2Connection: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         retire()
+        refuseUnprocessed()
         let open = streams
         streams = [:]
         for stream in open.values { stream.closed(ChannelError.ioOnClosedChannel) }
@@ -207,6 +213,19 @@ final class H2Connection: ChannelInboundHandler, RemovableChannelHandler {
         if event.reason == .refusedStream { return H2StreamRefused() }
         if accept == nil, let last = peerProcessesUpTo, event.streamID > last { return H2StreamRefused() }
         return event.reason.map { H2StreamReset(code: $0) }
+    }
+
+    /// This side's streams past the peer's GOAWAY were not processed and never will be: they
+    /// fail as refused now, so their requests go again elsewhere. NIO closes the ones it had
+    /// sent, but not those still queued behind the peer's stream limit, which would otherwise
+    /// wait until the connection closes.
+    private func refuseUnprocessed() {
+        guard accept == nil, let last = peerProcessesUpTo else { return }
+        let unprocessed = streams.filter { $0.key > last }
+        for (id, stream) in unprocessed {
+            streams[id] = nil
+            stream.closed(H2StreamRefused())
+        }
     }
 
     private func retire() {

@@ -98,7 +98,8 @@ final class H2UpstreamStream: H2Stream, UpstreamLease {
     }
 
     override func streamRefused() {
-        fail(ProxyHTTPError(.upstreamReset, "the upstream HTTP/2 connection is going away", unsent: true), reset: nil)
+        // Nothing was sent: the request may go again on another connection.
+        fail(H2StreamRefused(), reset: nil)
     }
 
     private func responseEnd(_ trailers: HTTPHeaders?) {
