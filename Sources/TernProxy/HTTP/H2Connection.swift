@@ -103,8 +103,9 @@ final class H2Connection: ChannelInboundHandler, RemovableChannelHandler {
         flush()
     }
 
-    /// Flushes at the end of this event-loop tick, once for everything written in it.
-    func flush() {
+    /// Flushes at the end of this event-loop tick, once for everything written in it. `write`
+    /// asks for it itself.
+    private func flush() {
         guard !flushScheduled, let context else { return }
         flushScheduled = true
         context.eventLoop.assumeIsolated().execute {
@@ -154,7 +155,6 @@ final class H2Connection: ChannelInboundHandler, RemovableChannelHandler {
             settled = true
             // The protocol starts every connection at a 64 KiB window; one update opens it.
             write(HTTP2Frame(streamID: .rootStream, payload: .windowUpdate(windowSizeIncrement: Self.connectionWindow - 65_535)), promise: nil)
-            flush()
             onSettled?()
             onSettled = nil
         case .goAway(let lastStreamID, _, _):
@@ -174,7 +174,6 @@ final class H2Connection: ChannelInboundHandler, RemovableChannelHandler {
         } else if let window = event as? NIOHTTP2WindowUpdatedEvent, window.streamID == .rootStream,
                   let remaining = window.inboundWindowSize, settled, remaining < Self.connectionWindow / 2 {
             write(HTTP2Frame(streamID: .rootStream, payload: .windowUpdate(windowSizeIncrement: Self.connectionWindow - remaining)), promise: nil)
-            flush()
         }
         context.fireUserInboundEventTriggered(event)
     }

@@ -76,12 +76,10 @@ final class H2RequestStream: H2Stream, ExchangeClient {
             writeFrameNow(.headers(.init(headers: H2HeaderMapping.response(head))))
         case .head(let head):
             writeFrame(.headers(.init(headers: H2HeaderMapping.response(head))))
-        case .body(.byteBuffer(let buffer)):
-            writeFrame(.data(.init(data: .byteBuffer(buffer))))
-        case .body(let other):
-            writeFrame(.data(.init(data: other)))
+        case .body(let body):
+            writeBody(body)
         case .end(let trailers):
-            endMessage(trailers: trailers.map(H2HeaderMapping.trailers))
+            endMessage(trailers: trailers)
         }
     }
 

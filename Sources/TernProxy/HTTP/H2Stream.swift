@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHPACK
+import NIOHTTP1
 import NIOHTTP2
 
 /// What both kinds of frame-level stream share: writing a message as frames, holding the
@@ -88,6 +89,16 @@ class H2Stream: H2StreamEndpoint {
         releaseHeld()
     }
 
+    /// A body part of the exchange's message, as DATA.
+    final func writeBody(_ body: IOData) {
+        writeFrame(.data(.init(data: body)))
+    }
+
+    /// The exchange's message end, with its trailers (HTTP/1 shaped) if any.
+    final func endMessage(trailers: HTTPHeaders?) {
+        endMessage(trailers: trailers.map(H2HeaderMapping.trailers))
+    }
+
     /// Writes the held frame, if any (before a flush).
     final func releaseHeld() {
         guard let payload = held, !closed else { return }
@@ -115,9 +126,9 @@ class H2Stream: H2StreamEndpoint {
         connection.write(HTTP2Frame(streamID: id, payload: payload), promise: nil)
     }
 
+    /// Sends the held frame: the connection flushes every write by the end of the tick.
     func flush() {
         releaseHeld()
-        connection.flush()
     }
 
     private func sent(_ size: Int) {
@@ -144,7 +155,6 @@ class H2Stream: H2StreamEndpoint {
     final func grantWindow() {
         guard taken >= Self.grantBatch, let id, !closed, !peerEnded else { return }
         connection.write(HTTP2Frame(streamID: id, payload: .windowUpdate(windowSizeIncrement: taken)), promise: nil)
-        connection.flush()
         taken = 0
     }
 
@@ -155,7 +165,6 @@ class H2Stream: H2StreamEndpoint {
         held = nil
         guard let id else { return }
         connection.write(HTTP2Frame(streamID: id, payload: .rstStream(code)), promise: nil)
-        connection.flush()
         connection.forget(id)
     }
 }

@@ -20,11 +20,9 @@ protocol HTTPForwarder: AnyObject {
 typealias Dispatching = (Result<Dispatched, any Error>) -> Void
 
 /// A request on its way: the stream it uses, the head to send (adjusted for the upstream's
-/// protocol), where its metrics go and how the balancer learns its latency.
-///
-/// `@unchecked Sendable` only so it can complete an `EventLoopFuture`: it is made, passed and
+/// protocol), where its metrics go and how the balancer learns its latency. Made, passed and
 /// used on the one event loop that owns the connection and its upstream streams.
-struct Dispatched: @unchecked Sendable {
+struct Dispatched {
     let lease: any UpstreamLease
     let head: HTTPRequestHead
     let recorder: RequestRecorder

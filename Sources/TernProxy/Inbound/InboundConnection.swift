@@ -109,10 +109,7 @@ final class InboundConnection: ChannelInboundHandler, RemovableChannelHandler {
         }
         let hello = pending
         pending.clear()
-        context.fireChannelRead(wrapInboundOut(hello))
-        context.fireChannelReadComplete()
-        if clientInputEnded { context.fireUserInboundEventTriggered(ChannelEvent.inputClosed) }
-        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        context.handOver(hello, inputEnded: clientInputEnded)
     }
 
     /// Plaintext (or non-mesh TLS) redirected to the proxy: to the application's port as is.

@@ -129,12 +129,7 @@ final class MeshInbound: ChannelInboundHandler, RemovableChannelHandler {
         }
         let bytes = pending
         pending.clear()
-        if bytes.readableBytes > 0 {
-            context.fireChannelRead(wrapInboundOut(bytes))
-            context.fireChannelReadComplete()
-        }
-        if clientInputEnded { context.fireUserInboundEventTriggered(ChannelEvent.inputClosed) }
-        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        context.handOver(bytes, inputEnded: clientInputEnded)
     }
 
     private func admit(port: Int, context: ChannelHandlerContext) {

@@ -154,10 +154,7 @@ final class OutboundConnection: ChannelInboundHandler, RemovableChannelHandler {
         }
         let bytes = pending
         pending.clear()
-        context.fireChannelRead(wrapInboundOut(bytes))
-        context.fireChannelReadComplete()
-        if clientInputEnded { context.fireUserInboundEventTriggered(ChannelEvent.inputClosed) }
-        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        context.handOver(bytes, inputEnded: clientInputEnded)
     }
 
     /// An HTTP/1 request asked to switch protocols: the HTTP handlers leave and a new setup
