@@ -74,7 +74,7 @@ import Testing
         var replay = RequestReplay()
         replay.sent(ByteBuffer(string: "hello "))
         replay.sent(ByteBuffer(string: "world"))
-        let attempt = replay.nextAttempt(ended: true, trailers: ["x-sum": "1"])
+        let attempt = replay.nextAttempt(ended: true, trailers: ["x-sum": "1"], progress: false)
         let again = try #require(attempt)
         #expect(again.bytes == 11)
         #expect(again.parts.count == 3)
@@ -86,17 +86,32 @@ import Testing
         var replay = RequestReplay()
         replay.sent(ByteBuffer(repeating: 0, count: RequestReplay.maxBytes))
         replay.sent(ByteBuffer(repeating: 0, count: 1))
-        let attempt = replay.nextAttempt(ended: true, trailers: nil)
+        let attempt = replay.nextAttempt(ended: true, trailers: nil, progress: true)
         #expect(attempt == nil)
     }
 
-    @Test func replaysAreBounded() {
+    @Test func replaysRefusedByAConnectionThatServedNothingAreFew() {
         var replay = RequestReplay()
         for _ in 0..<RequestReplay.maxReplays {
-            let attempt = replay.nextAttempt(ended: true, trailers: nil)
+            let attempt = replay.nextAttempt(ended: true, trailers: nil, progress: false)
             #expect(attempt != nil)
         }
-        let last = replay.nextAttempt(ended: true, trailers: nil)
+        let last = replay.nextAttempt(ended: true, trailers: nil, progress: false)
         #expect(last == nil)
+    }
+
+    /// A server closing every connection after a few requests refuses a burst round after
+    /// round while still serving: those rounds have their own, larger budget, and spending
+    /// it does not spend the other.
+    @Test func replaysRefusedByServingConnectionsHaveTheirOwnBudget() {
+        var replay = RequestReplay()
+        for _ in 0..<RequestReplay.maxReplaysWithProgress {
+            let attempt = replay.nextAttempt(ended: true, trailers: nil, progress: true)
+            #expect(attempt != nil)
+        }
+        let over = replay.nextAttempt(ended: true, trailers: nil, progress: true)
+        #expect(over == nil)
+        let other = replay.nextAttempt(ended: true, trailers: nil, progress: false)
+        #expect(other != nil)
     }
 }

@@ -44,7 +44,12 @@ final class H2Connection: ChannelInboundHandler, RemovableChannelHandler {
     private var settled = false
     /// The last of this side's streams the peer said it will process (its GOAWAY).
     private var peerProcessesUpTo: HTTP2StreamID?
+    /// The error the peer gave in a GOAWAY, when it is closing the connection over one.
+    private var peerError: HTTP2ErrorCode?
     private(set) var isWritable = true
+    /// Some stream ended cleanly here: the peer did serve this connection (a refusal from it
+    /// is a server winding the connection down, not one that serves nothing).
+    private(set) var servedStreams = false
     /// False once the peer said GOAWAY or the connection ended: no new streams.
     private(set) var acceptsStreams = true
     /// Called once, when the peer's first SETTINGS arrived: until then NIO encodes with the
@@ -157,10 +162,17 @@ final class H2Connection: ChannelInboundHandler, RemovableChannelHandler {
             write(HTTP2Frame(streamID: .rootStream, payload: .windowUpdate(windowSizeIncrement: Self.connectionWindow - 65_535)), promise: nil)
             onSettled?()
             onSettled = nil
-        case .goAway(let lastStreamID, _, _):
+        case .goAway(let lastStreamID, let code, _):
             peerProcessesUpTo = min(lastStreamID, peerProcessesUpTo ?? lastStreamID)
             retire()
             refuseUnprocessed()
+            if code != .noError {
+                // A connection error: the peer processes nothing more and is bound to close
+                // (RFC 9113 §5.4.1), but may not do so soon; until it does, the streams still
+                // open would wait for answers that cannot come. They fail now.
+                peerError = code
+                context?.close(promise: nil)
+            }
         default:
             break
         }
@@ -168,6 +180,7 @@ final class H2Connection: ChannelInboundHandler, RemovableChannelHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let closed = event as? StreamClosedEvent {
+            if closed.reason == nil { servedStreams = true }
             if let stream = streams.removeValue(forKey: closed.streamID) {
                 stream.closed(closeError(closed))
             }
@@ -200,17 +213,20 @@ final class H2Connection: ChannelInboundHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         retire()
         refuseUnprocessed()
-        let open = streams
+        let open = streams.sorted { $0.key < $1.key }
         streams = [:]
-        for stream in open.values { stream.closed(ChannelError.ioOnClosedChannel) }
+        let lost = H2ConnectionLost(peerError: peerError)
+        for (_, stream) in open { stream.closed(lost) }
         context.fireChannelInactive()
     }
 
     /// Why a stream closed: a stream the peer refused, or one past its GOAWAY, was never
     /// processed and may be sent again; any other reset is final.
     private func closeError(_ event: StreamClosedEvent) -> (any Error)? {
-        if event.reason == .refusedStream { return H2StreamRefused() }
-        if accept == nil, let last = peerProcessesUpTo, event.streamID > last { return H2StreamRefused() }
+        if event.reason == .refusedStream { return H2StreamRefused(connectionServedOthers: servedStreams) }
+        if accept == nil, let last = peerProcessesUpTo, event.streamID > last {
+            return H2StreamRefused(connectionServedOthers: servedStreams)
+        }
         return event.reason.map { H2StreamReset(code: $0) }
     }
 
@@ -220,10 +236,13 @@ final class H2Connection: ChannelInboundHandler, RemovableChannelHandler {
     /// wait until the connection closes.
     private func refuseUnprocessed() {
         guard accept == nil, let last = peerProcessesUpTo else { return }
-        let unprocessed = streams.filter { $0.key > last }
+        // In stream order, which is the order the requests were sent in: their replays queue
+        // for the next connection in that order, so the oldest goes first and none starves
+        // behind requests that arrived after it.
+        let unprocessed = streams.filter { $0.key > last }.sorted { $0.key < $1.key }
         for (id, stream) in unprocessed {
             streams[id] = nil
-            stream.closed(H2StreamRefused())
+            stream.closed(H2StreamRefused(connectionServedOthers: servedStreams))
         }
     }
 
@@ -234,17 +253,4 @@ final class H2Connection: ChannelInboundHandler, RemovableChannelHandler {
         onRetired?()
         onRetired = nil
     }
-}
-
-/// The peer reset a stream, or NIO closed it with an error code.
-struct H2StreamReset: Error, CustomStringConvertible {
-    let code: HTTP2ErrorCode
-
-    var description: String { "the HTTP/2 stream was reset (\(code))" }
-}
-
-/// The peer did not process the stream (REFUSED_STREAM, or past its GOAWAY): nothing of the
-/// request took effect there.
-struct H2StreamRefused: Error, CustomStringConvertible {
-    var description: String { "the upstream refused the HTTP/2 stream without processing it" }
 }

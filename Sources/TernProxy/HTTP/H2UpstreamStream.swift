@@ -97,7 +97,7 @@ final class H2UpstreamStream: H2Stream, UpstreamLease {
 
     override func streamRefused() {
         // Nothing was sent: the request may go again on another connection.
-        fail(H2StreamRefused(), reset: nil)
+        fail(H2StreamRefused(connectionServedOthers: connection.servedStreams), reset: nil)
     }
 
     private func responseEnd(_ trailers: HTTPHeaders?) {

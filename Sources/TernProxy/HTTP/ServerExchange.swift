@@ -252,8 +252,9 @@ final class ServerExchange: UpstreamEvents {
 
     func upstreamFailed(_ error: (any Error)?) {
         guard var exchange = current, !exchange.responseEnded else { return }
-        if error is H2StreamRefused, !exchange.responseStarted,
-           let again = exchange.replay.nextAttempt(ended: exchange.requestEnded, trailers: exchange.endTrailers) {
+        if let refused = error as? H2StreamRefused, !exchange.responseStarted,
+           let again = exchange.replay.nextAttempt(ended: exchange.requestEnded, trailers: exchange.endTrailers,
+                                                   progress: refused.connectionServedOthers) {
             // The upstream never processed it: the same request goes again, balanced anew.
             exchange.dispatched?.lease.abort()
             exchange.dispatched = nil
