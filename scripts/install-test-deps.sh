@@ -9,6 +9,9 @@ need ip iproute2
 # proxy-init tests program iptables inside throwaway network namespaces. Debian's package
 # points plain `iptables` at the nf_tables back end, which is what `tern proxy-init` uses.
 need iptables-save iptables
+# A real nginx as an upstream with its own HTTP/2 behaviour, and h2load to load it through the mesh.
+need /usr/sbin/nginx nginx
+need h2load nghttp2-client
 
 if [ ${#packages[@]} -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then

@@ -24,11 +24,8 @@ struct HTTPMesh {
         let server = try HTTPTestServer(name: "echo")
         defer { server.kill() }
         let pair = try await MeshFixture.start { mesh in
-            let serverInbound = freePort()
-            try mesh.write("echo.yaml", manifests(appPort: server.port, proxyInbound: serverInbound))
-            try await mesh.startController()
-            let serverProxy = try await mesh.startProxy("echo", namespace: "test", inboundPort: serverInbound)
-            let clientProxy = try await mesh.startProxy("client", namespace: "test", extra: clientProxyEnvironment)
+            let (serverProxy, clientProxy) = try await startProxies(mesh, appPort: server.port,
+                                                                    clientProxyEnvironment: clientProxyEnvironment)
             return HTTPMesh(mesh: mesh, server: server, serverProxy: serverProxy, clientProxy: clientProxy)
         }
         do {
@@ -38,6 +35,18 @@ struct HTTPMesh {
             throw error
         }
         await pair.mesh.stop()
+    }
+
+    /// The controller and both proxies of the topology, in front of an application already
+    /// listening on `appPort`.
+    static func startProxies(_ mesh: MeshFixture, appPort: Int, clientProxyEnvironment: [String: String] = [:])
+        async throws -> (server: ProxyProcess, client: ProxyProcess) {
+        let serverInbound = freePort()
+        try mesh.write("echo.yaml", manifests(appPort: appPort, proxyInbound: serverInbound))
+        try await mesh.startController()
+        let serverProxy = try await mesh.startProxy("echo", namespace: "test", inboundPort: serverInbound)
+        let clientProxy = try await mesh.startProxy("client", namespace: "test", extra: clientProxyEnvironment)
+        return (serverProxy, clientProxy)
     }
 
     /// A connection to the client proxy's outbound port, for hand-written HTTP/1.
