@@ -51,8 +51,13 @@ final class NginxServer {
         }
     }
 
+    /// Kills nginx outright and waits for it. SIGTERM would not do: a child inherits the test
+    /// process's blocked signals, and nginx without a master process never unblocks them.
     func stop() {
-        process.terminate()
+        if process.process.isRunning {
+            kill(process.process.processIdentifier, SIGKILL)
+            process.process.waitUntilExit()
+        }
         try? FileManager.default.removeItem(atPath: directory)
     }
 }
