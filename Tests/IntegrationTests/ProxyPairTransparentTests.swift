@@ -80,6 +80,25 @@ struct ProxyPairTransparentTests {
         }
         #expect(plain == "plaintext")
 
+        // 3b. The same unmeshed client speaking HTTP: the inbound proxy serves it as HTTP, in
+        //     the client's own protocol, counted with tls="no_identity"; an upgrade still
+        //     becomes a byte stream to the application.
+        let plainHTTP1 = try await Curl.run(["http://\(address):7000/echo?plain=1"])
+        #expect(plainHTTP1.statusCode == 200, "\(plainHTTP1.stderr)")
+        #expect(plainHTTP1.text.hasPrefix("GET /echo?plain=1 HTTP/1.1\n"), "\(plainHTTP1.text)")
+        let plainHTTP2 = try await Curl.run(["--http2-prior-knowledge", "http://\(address):7000/echo?plain=2"])
+        #expect(plainHTTP2.statusCode == 200, "\(plainHTTP2.stderr)")
+        let (upgradeHead, upgraded) = try await offPool { () -> (HTTP1Response, String) in
+            let connection = HTTP1Connection(try BlockingSocket.connect(host: address, port: 7000))
+            defer { connection.close() }
+            try connection.send("GET /upgrade HTTP/1.1\r\nhost: echo.test\r\nconnection: upgrade\r\nupgrade: echo-test\r\n\r\n")
+            let head = try connection.readResponse(bodyless: true)
+            try connection.send("after the switch")
+            return (head, String(decoding: try connection.read(exactly: 16), as: UTF8.self))
+        }
+        #expect(upgradeHead.status == 101, "\(upgradeHead.head)")
+        #expect(upgraded == "after the switch")
+
         // 4. Metrics on both sides name the peers' identities. The opaque transfer is counted
         //    in bytes on its own mesh connection; the HTTP request as one request and one
         //    200 response on each proxy.
@@ -100,14 +119,24 @@ struct ProxyPairTransparentTests {
         #expect(try await serverProxy.metric("request_total", inboundHTTP) == 1)
         #expect(try await serverProxy.metric("response_total", inboundHTTP.merging(
             ["status_code": "200", "classification": "success"]) { $1 }) == 1)
-        try await eventually { try await serverProxy.metric("tcp_close_total", ["direction": "inbound", "peer": "src", "tls": "no_identity"]) == 1 }
+        let unmeshed = ["direction": "inbound", "tls": "no_identity", "no_tls_reason": "no_tls_from_remote"]
+        try await eventually { try await serverProxy.metric("response_total", unmeshed) == 2 }
+        #expect(try await serverProxy.metric("request_total", unmeshed) == 2)
+        #expect(try await serverProxy.metric("response_total", unmeshed.merging(
+            ["status_code": "200", "classification": "success", "target_addr": "\(server.address):7000"]) { $1 }) == 2)
+        // Four unmeshed connections: the plaintext bytes, HTTP/1, HTTP/2 and the upgrade.
+        try await eventually { try await serverProxy.metric("tcp_close_total", ["direction": "inbound", "peer": "src", "tls": "no_identity"]) == 4 }
         #expect(try await serverProxy.metric("tcp_read_bytes_total", ["direction": "inbound", "peer": "src", "tls": "true",
                                                                       "client_id": EchoMesh.clientIdentity]) >= Double(size))
         #expect(try await serverProxy.metric("tcp_open_total", ["direction": "inbound", "peer": "src", "tls": "no_identity",
-                                                                "no_tls_reason": "no_tls_from_remote"]) == 1)
-        // Two opaque connections reached the application as byte streams, the request as HTTP/1.
+                                                                "no_tls_reason": "no_tls_from_remote"]) == 4)
+        // Two opaque connections reached the application as byte streams; the meshed and the
+        // plaintext HTTP/1 requests as HTTP/1 (the upgrade on a connection of its own), the
+        // plaintext HTTP/2 request as HTTP/2.
         #expect(app.connections(.echo) == 2)
-        #expect(app.connections(.http1) == 1)
+        #expect(app.connections(.http1) >= 2)
+        #expect(app.connections(.http2) == 1)
+        #expect(app.requests("/echo") == 3)
     }
 
     /// The server's application behind its proxy on the standard ports, not marked opaque:

@@ -3,25 +3,43 @@ import NIOHTTP1
 import TernCore
 import TernPolicy
 
-/// Routes the requests of one mesh HTTP/2 connection to the application's port. A request
-/// that started as HTTP/1 (the client proxy says so in `l5d-orig-proto`) is restored to
-/// HTTP/1 on a pooled keep-alive connection; anything else stays HTTP/2 (h2c), which is what
-/// gRPC servers speak.
+/// Routes the requests of one inbound HTTP connection to the application's port.
+///
+/// From a meshed peer (one HTTP/2 connection over mTLS): a request that started as HTTP/1 (the
+/// client proxy says so in `l5d-orig-proto`) is restored to HTTP/1 on a pooled keep-alive
+/// connection; anything else stays HTTP/2 (h2c), which is what gRPC servers speak.
+///
+/// From an unmeshed client in plaintext: each request goes in the client's own protocol, and
+/// `l5d-orig-proto` means nothing (only a peer proxy may say how a request started). An HTTP/1
+/// upgrade leaves the HTTP stack through `upgrade`, to be forwarded as bytes.
 final class InboundHTTPForwarder: HTTPForwarder {
+    /// Who is on the other end of the connection.
+    enum Source {
+        /// A peer proxy over mesh TLS, with the identity its certificate proved.
+        case mesh(MeshIdentity?)
+        /// An unmeshed client; `upgrade` takes the connection over on a protocol switch.
+        case plaintext(SessionProtocol, upgrade: (ByteBuffer, ChannelHandlerContext) -> Void)
+    }
+
     private let environment: InboundEnvironment
     private let loop: any EventLoop
     private let state: HTTPLoopState
     private let port: Int
-    private let client: MeshIdentity?
+    private let source: Source
+    private let tls: TLSLabel
     private let targetAddress: String?
     private var lastRecorder: (authority: String?, recorder: RequestRecorder)?
 
-    init(environment: InboundEnvironment, loop: any EventLoop, port: Int, client: MeshIdentity?, localAddress: String?) {
+    init(environment: InboundEnvironment, loop: any EventLoop, port: Int, source: Source, localAddress: String?) {
         self.environment = environment
         self.loop = loop
         self.state = environment.http.on(loop)
         self.port = port
-        self.client = client
+        self.source = source
+        switch source {
+        case .mesh(let client): tls = .established(peer: client)
+        case .plaintext: tls = .noIdentity(.noTLSFromRemote)
+        }
         self.targetAddress = localAddress.map { HostPort(host: $0, port: port).description }
     }
 
@@ -31,7 +49,9 @@ final class InboundHTTPForwarder: HTTPForwarder {
             return done(.failure(ProxyHTTPError(.connectFailed, "no application address for port \(port)")))
         }
         let route: UpstreamRoute
-        if let protocolName = head.headers.first(name: ProxyHeaders.originalProtocol) {
+        if case .plaintext(let clientProtocol, _) = source {
+            route = clientProtocol == .http2 ? .multiplexed(.plain(application)) : .http1(.plain(application))
+        } else if let protocolName = head.headers.first(name: ProxyHeaders.originalProtocol) {
             head.headers.remove(name: ProxyHeaders.originalProtocol)
             guard let version = Self.version(protocolName) else {
                 return done(.failure(ProxyHTTPError(.badRequest, "unknown \(ProxyHeaders.originalProtocol) \(protocolName)")))
@@ -65,21 +85,31 @@ final class InboundHTTPForwarder: HTTPForwarder {
         recorder.responded(status: answer.status, grpcStatus: answer.grpcStatus, error: error.kind.rawValue, since: start)
     }
 
-    /// Upgrades between proxies travel as opaque mesh connections, never on the HTTP/2 one.
+    /// Upgrades between proxies travel as opaque mesh connections, never on the HTTP/2 one; a
+    /// plaintext client's upgrade request goes to the application with the bytes after it.
     func takeOverUpgrade(_ head: HTTPRequestHead, context: ChannelHandlerContext) -> Bool {
-        false
+        guard case .plaintext(_, let upgrade) = source else { return false }
+        upgrade(RequestHeadEncoding.encode(head, allocator: context.channel.allocator), context)
+        return true
     }
 
     private func recorder(authority: String?) -> RequestRecorder {
         // A connection's requests mostly share one authority: the last one's recorder is kept
         // rather than spelling out the table key every time.
         if let last = lastRecorder, last.authority == authority { return last.recorder }
-        let recorder = state.recorders.recorder("in|\(port)|\(authority ?? "")|\(client?.dnsName ?? "")") {
-            TrafficLabels(direction: .inbound, peer: .src, authority: authority, targetAddress: targetAddress,
-                          tls: .established(peer: client))
+        let recorder = state.recorders.recorder("in|\(port)|\(authority ?? "")|\(peerKey)") {
+            TrafficLabels(direction: .inbound, peer: .src, authority: authority, targetAddress: targetAddress, tls: tls)
         }
         lastRecorder = (authority, recorder)
         return recorder
+    }
+
+    /// The client's part of a recorder's key: its identity, or that it has none.
+    private var peerKey: String {
+        switch source {
+        case .mesh(let client): return client?.dnsName ?? ""
+        case .plaintext: return "-plaintext"
+        }
     }
 
     /// `HTTP/1.1` or `HTTP/1.0`, as the client proxy wrote the original version.

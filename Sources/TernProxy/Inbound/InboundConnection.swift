@@ -5,7 +5,9 @@ import TernPolicy
 
 /// Sets up one connection accepted on the inbound listener. Mesh mTLS (a ClientHello offering
 /// the mesh ALPN) is terminated here and handed to `MeshInbound`, which reads the transport
-/// header; anything else redirected to the proxy goes to the application's port unchanged.
+/// header. Plaintext HTTP redirected to the proxy from an unmeshed client is served by the HTTP
+/// stack, so its requests are counted like meshed ones (with `tls="no_identity"`); anything
+/// else redirected goes to the application's port unchanged, as does a port marked opaque.
 /// A connection made straight to the inbound port that is not mesh TLS has no target and is
 /// closed.
 final class InboundConnection: ChannelInboundHandler, RemovableChannelHandler {
@@ -22,9 +24,29 @@ final class InboundConnection: ChannelInboundHandler, RemovableChannelHandler {
     private var clientInputEnded = false
     private var clientMeter = ConnectionMeter.none
 
+    /// Set for a connection that left the HTTP stack on a protocol switch: it goes to this
+    /// port as bytes as soon as this handler is added, already metered.
+    private var resumingPort: Int?
+
     init(environment: InboundEnvironment, allocator: ByteBufferAllocator) {
         self.environment = environment
         self.pending = allocator.buffer(capacity: 0)
+    }
+
+    /// Takes over a plaintext HTTP/1 connection whose request switched protocols; `pending` is
+    /// that request, encoded again.
+    init(environment: InboundEnvironment, resuming port: Int, pending: ByteBuffer, originalDestination: SocketAddress?) {
+        self.environment = environment
+        self.pending = pending
+        self.resumingPort = port
+        self.originalDestination = originalDestination
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        guard let port = resumingPort, context.channel.isActive else { return }
+        admitPlaintext(port: port, context: context, metered: true)
+        // Bytes the client sends meanwhile (its first frames) are collected as pending.
+        context.read()
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -49,6 +71,10 @@ final class InboundConnection: ChannelInboundHandler, RemovableChannelHandler {
         switch detected {
         case .tls(let hello) where hello.alpn.contains(MeshProtocol.transportALPN):
             startMeshTLS(context: context)
+        case .http2 where originalDestination?.port != nil:
+            startHTTP(.http2, port: originalDestination!.port!, context: context)
+        case .http1 where originalDestination?.port != nil && !pending.readableBytesView.starts(with: "CONNECT ".utf8):
+            startHTTP(.http1, port: originalDestination!.port!, context: context)
         default:
             guard let port = originalDestination?.port else {
                 environment.logger.debug("inbound connection without mesh TLS or a redirect; closing")
@@ -112,17 +138,79 @@ final class InboundConnection: ChannelInboundHandler, RemovableChannelHandler {
         context.handOver(hello, inputEnded: clientInputEnded)
     }
 
-    /// Plaintext (or non-mesh TLS) redirected to the proxy: to the application's port as is.
-    private func admitPlaintext(port: Int, context: ChannelHandlerContext) {
-        phase = .connecting
-        detectionTimer?.cancel()
-        let peer = InboundPeer(identity: nil, port: port)
-        guard environment.authorize(peer), let address = environment.applicationAddress(port: port) else {
-            return finish(context: context)
+    /// Checks an unmeshed client may reach `port` and meters its connection.
+    private func gatePlaintext(port: Int) -> Bool {
+        guard environment.authorize(InboundPeer(identity: nil, port: port)), environment.applicationAddress(port: port) != nil else {
+            return false
         }
         let target = originalDestination.map { "\($0.ipAddress ?? "?"):\(port)" }
         clientMeter = ConnectionMeter(environment.metrics.connection(TrafficLabels(
             direction: .inbound, peer: .src, targetAddress: target, tls: .noIdentity(.noTLSFromRemote))))
+        return true
+    }
+
+    /// Plaintext HTTP from an unmeshed client: the HTTP stack goes behind this handler, the
+    /// bytes read so far are replayed into it, and this handler steps aside.
+    private func startHTTP(_ clientProtocol: SessionProtocol, port: Int, context: ChannelHandlerContext) {
+        phase = .done
+        detectionTimer?.cancel()
+        guard gatePlaintext(port: port) else { return finish(context: context) }
+        let environment = self.environment
+        let destination = originalDestination
+        let forwarder = InboundHTTPForwarder(
+            environment: environment, loop: context.eventLoop, port: port,
+            source: .plaintext(clientProtocol, upgrade: { head, exchangeContext in
+                Self.resumeOpaque(port: port, head: head, context: exchangeContext, environment: environment,
+                                  originalDestination: destination)
+            }),
+            localAddress: destination?.ipAddress)
+        do {
+            let pipeline = context.pipeline.syncOperations
+            try pipeline.addHandler(MeteredConnection(clientMeter))
+            clientMeter = .none
+            if clientProtocol == .http2 {
+                try HTTPServerStack.installHTTP2(on: context.channel, forwarder: forwarder)
+            } else {
+                try HTTPServerStack.installHTTP1(on: pipeline, forwarder: forwarder)
+            }
+        } catch {
+            environment.logger.debug("cannot start inbound HTTP", metadata: ["error": "\(error)"])
+            return finish(context: context)
+        }
+        let bytes = pending
+        pending.clear()
+        context.handOver(bytes, inputEnded: clientInputEnded)
+    }
+
+    /// A plaintext HTTP/1 request asked to switch protocols (WebSocket): the HTTP handlers
+    /// leave, and a new setup handler forwards the connection to the application as bytes,
+    /// starting with the request itself.
+    private static func resumeOpaque(port: Int, head: ByteBuffer, context: ChannelHandlerContext,
+                                     environment: InboundEnvironment, originalDestination: SocketAddress?) {
+        let pipeline = context.pipeline.syncOperations
+        do {
+            let meter = try pipeline.handler(type: MeteredConnection.self)
+            try HTTPServerStack.removeHTTP1(from: pipeline)
+            try pipeline.addHandler(InboundConnection(environment: environment, resuming: port, pending: head,
+                                                      originalDestination: originalDestination),
+                                    position: .after(meter))
+        } catch {
+            environment.logger.debug("cannot switch an upgraded connection to opaque", metadata: ["error": "\(error)"])
+            context.close(promise: nil)
+        }
+    }
+
+    /// Plaintext (or non-mesh TLS) redirected to the proxy: to the application's port as is.
+    /// `metered` when the connection already has its meter in the pipeline (a resumed one).
+    private func admitPlaintext(port: Int, context: ChannelHandlerContext, metered: Bool = false) {
+        phase = .connecting
+        detectionTimer?.cancel()
+        if metered {
+            guard environment.authorize(InboundPeer(identity: nil, port: port)) else { return finish(context: context) }
+        } else {
+            guard gatePlaintext(port: port) else { return finish(context: context) }
+        }
+        guard let address = environment.applicationAddress(port: port) else { return finish(context: context) }
         environment.dialApplication(address, port: port, on: context.eventLoop) {
             self.phase == .connecting
         } connected: { upstream, upstreamMeter in

@@ -118,7 +118,7 @@ final class MeshInbound: ChannelInboundHandler, RemovableChannelHandler {
         phase = .done
         guard gate(port: port) else { return finish(context: context) }
         let forwarder = InboundHTTPForwarder(environment: environment, loop: context.eventLoop, port: port,
-                                             client: client, localAddress: localAddress)
+                                             source: .mesh(client), localAddress: localAddress)
         do {
             try context.pipeline.syncOperations.addHandler(MeteredConnection(clientMeter))
             clientMeter = .none
