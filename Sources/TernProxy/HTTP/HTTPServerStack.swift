@@ -1,6 +1,8 @@
+import Logging
 import NIOCore
 import NIOHTTP1
 import NIOHTTP2
+import TernPolicy
 
 /// Puts HTTP handling on an accepted connection once its protocol is known. HTTP/1: NIO's
 /// server codec (with pipelining help, so responses leave in request order), the proxy's own
@@ -27,6 +29,34 @@ enum HTTPServerStack {
         try sync.addHandler(CloseOnInputClosed())
         // The connection reads all the time; streams' windows hold clients back.
         try channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
+    }
+
+    /// Puts the connection's meter and the HTTP stack for `clientProtocol` behind the setup
+    /// handler of `context`; the caller then hands its bytes over and steps aside.
+    static func install(_ clientProtocol: SessionProtocol, behind context: ChannelHandlerContext, meter: ConnectionMeter,
+                        forwarder: any HTTPForwarder) throws {
+        let pipeline = context.pipeline.syncOperations
+        try pipeline.addHandler(MeteredConnection(meter))
+        if clientProtocol == .http2 {
+            try installHTTP2(on: context.channel, forwarder: forwarder)
+        } else {
+            try installHTTP1(on: pipeline, forwarder: forwarder)
+        }
+    }
+
+    /// An HTTP/1 connection whose request switched protocols: the HTTP handlers leave and
+    /// `setup` (a handler that forwards bytes, starting with the request) takes their place
+    /// behind the connection's meter. A connection that cannot be switched is closed.
+    static func switchToOpaque(_ context: ChannelHandlerContext, setup: any ChannelHandler, logger: Logger) {
+        let pipeline = context.pipeline.syncOperations
+        do {
+            let meter = try pipeline.handler(type: MeteredConnection.self)
+            try removeHTTP1(from: pipeline)
+            try pipeline.addHandler(setup, position: .after(meter))
+        } catch {
+            logger.debug("cannot switch an upgraded connection to opaque", metadata: ["error": "\(error)"])
+            context.close(promise: nil)
+        }
     }
 
     /// Takes the HTTP/1 handlers out of a connection that switches protocols. The decoder

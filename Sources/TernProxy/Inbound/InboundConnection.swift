@@ -165,14 +165,8 @@ final class InboundConnection: ChannelInboundHandler, RemovableChannelHandler {
             }),
             localAddress: destination?.ipAddress)
         do {
-            let pipeline = context.pipeline.syncOperations
-            try pipeline.addHandler(MeteredConnection(clientMeter))
+            try HTTPServerStack.install(clientProtocol, behind: context, meter: clientMeter, forwarder: forwarder)
             clientMeter = .none
-            if clientProtocol == .http2 {
-                try HTTPServerStack.installHTTP2(on: context.channel, forwarder: forwarder)
-            } else {
-                try HTTPServerStack.installHTTP1(on: pipeline, forwarder: forwarder)
-            }
         } catch {
             environment.logger.debug("cannot start inbound HTTP", metadata: ["error": "\(error)"])
             return finish(context: context)
@@ -187,17 +181,9 @@ final class InboundConnection: ChannelInboundHandler, RemovableChannelHandler {
     /// starting with the request itself.
     private static func resumeOpaque(port: Int, head: ByteBuffer, context: ChannelHandlerContext,
                                      environment: InboundEnvironment, originalDestination: SocketAddress?) {
-        let pipeline = context.pipeline.syncOperations
-        do {
-            let meter = try pipeline.handler(type: MeteredConnection.self)
-            try HTTPServerStack.removeHTTP1(from: pipeline)
-            try pipeline.addHandler(InboundConnection(environment: environment, resuming: port, pending: head,
-                                                      originalDestination: originalDestination),
-                                    position: .after(meter))
-        } catch {
-            environment.logger.debug("cannot switch an upgraded connection to opaque", metadata: ["error": "\(error)"])
-            context.close(promise: nil)
-        }
+        HTTPServerStack.switchToOpaque(context, setup: InboundConnection(
+            environment: environment, resuming: port, pending: head, originalDestination: originalDestination),
+                                       logger: environment.logger)
     }
 
     /// Plaintext (or non-mesh TLS) redirected to the proxy: to the application's port as is.

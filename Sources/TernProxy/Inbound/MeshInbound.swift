@@ -120,9 +120,8 @@ final class MeshInbound: ChannelInboundHandler, RemovableChannelHandler {
         let forwarder = InboundHTTPForwarder(environment: environment, loop: context.eventLoop, port: port,
                                              source: .mesh(client), localAddress: localAddress)
         do {
-            try context.pipeline.syncOperations.addHandler(MeteredConnection(clientMeter))
+            try HTTPServerStack.install(.http2, behind: context, meter: clientMeter, forwarder: forwarder)
             clientMeter = .none
-            try HTTPServerStack.installHTTP2(on: context.channel, forwarder: forwarder)
         } catch {
             environment.logger.debug("cannot start HTTP/2", metadata: ["error": "\(error)"])
             return finish(context: context)

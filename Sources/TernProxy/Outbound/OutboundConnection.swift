@@ -140,14 +140,8 @@ final class OutboundConnection: ChannelInboundHandler, RemovableChannelHandler {
                               originalDestination: destination)
         }
         do {
-            let pipeline = context.pipeline.syncOperations
-            try pipeline.addHandler(MeteredConnection(clientMeter))
+            try HTTPServerStack.install(sessionProtocol, behind: context, meter: clientMeter, forwarder: forwarder)
             clientMeter = .none
-            if sessionProtocol == .http2 {
-                try HTTPServerStack.installHTTP2(on: context.channel, forwarder: forwarder)
-            } else {
-                try HTTPServerStack.installHTTP1(on: pipeline, forwarder: forwarder)
-            }
         } catch {
             environment.logger.debug("cannot start HTTP", metadata: ["error": "\(error)"])
             return context.close(promise: nil)
@@ -161,17 +155,9 @@ final class OutboundConnection: ChannelInboundHandler, RemovableChannelHandler {
     /// handler forwards the connection as opaque bytes, starting with the request itself.
     private static func resumeOpaque(target: OutboundTarget, head: ByteBuffer, context: ChannelHandlerContext,
                                      environment: OutboundEnvironment, originalDestination: SocketAddress?) {
-        let pipeline = context.pipeline.syncOperations
-        do {
-            let meter = try pipeline.handler(type: MeteredConnection.self)
-            try HTTPServerStack.removeHTTP1(from: pipeline)
-            try pipeline.addHandler(OutboundConnection(environment: environment, resuming: target, pending: head,
-                                                       originalDestination: originalDestination),
-                                    position: .after(meter))
-        } catch {
-            environment.logger.debug("cannot switch an upgraded connection to opaque", metadata: ["error": "\(error)"])
-            context.close(promise: nil)
-        }
+        HTTPServerStack.switchToOpaque(context, setup: OutboundConnection(
+            environment: environment, resuming: target, pending: head, originalDestination: originalDestination),
+                                       logger: environment.logger)
     }
 
     private func parseProxyRequest(context: ChannelHandlerContext) {
