@@ -13,13 +13,7 @@ struct ProxyPairTransparentTests {
         let client = try network.addNamespace("client", host: 2)
         let server = try network.addNamespace("server", host: 3)
         let mesh = try await MeshFixture(host: network.gateway)
-        do {
-            try await exercise(mesh: mesh, client: client.name, server: server)
-        } catch {
-            await mesh.stop()
-            throw error
-        }
-        await mesh.stop()
+        try await mesh.stopping { try await exercise(mesh: mesh, client: client.name, server: server) }
     }
 
     private func exercise(mesh: MeshFixture, client: String, server: (name: String, address: String)) async throws {

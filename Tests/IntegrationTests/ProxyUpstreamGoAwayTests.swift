@@ -16,7 +16,7 @@ import Testing
             let proxies = try await HTTPMesh.startProxies(mesh, appPort: nginx.port)
             return (mesh: mesh, server: proxies.server, client: proxies.client)
         }
-        do {
+        try await pair.mesh.stopping {
             let url = "http://127.0.0.1:\(pair.client.outboundPort)/"
             let route = ["-H", "l5d-dst-override: \(EchoMesh.authority)", url]
             // 128 streams in flight against a 10-request connection: a request may wait a
@@ -42,10 +42,6 @@ import Testing
             let inbound = ["direction": "inbound", "tls": "true", "client_id": EchoMesh.clientIdentity]
             #expect(try await pair.server.metric("response_total", inbound) == total)
             #expect(try await pair.server.metric("response_total", inbound.merging(["classification": "success"]) { $1 }) == total)
-        } catch {
-            await pair.mesh.stop()
-            throw error
         }
-        await pair.mesh.stop()
     }
 }

@@ -223,10 +223,8 @@ final class H2Connection: ChannelInboundHandler, RemovableChannelHandler {
     /// Why a stream closed: a stream the peer refused, or one past its GOAWAY, was never
     /// processed and may be sent again; any other reset is final.
     private func closeError(_ event: StreamClosedEvent) -> (any Error)? {
-        if event.reason == .refusedStream { return H2StreamRefused(connectionServedOthers: servedStreams) }
-        if accept == nil, let last = peerProcessesUpTo, event.streamID > last {
-            return H2StreamRefused(connectionServedOthers: servedStreams)
-        }
+        let pastGoAway = accept == nil && peerProcessesUpTo.map { event.streamID > $0 } == true
+        if event.reason == .refusedStream || pastGoAway { return H2StreamRefused(connectionServedOthers: servedStreams) }
         return event.reason.map { H2StreamReset(code: $0) }
     }
 

@@ -20,8 +20,8 @@ struct RequestReplay {
 
     private var body: [ByteBuffer]? = []
     private var bytes = 0
-    private(set) var replays = 0
-    private(set) var replaysWithProgress = 0
+    private var replays = 0
+    private var replaysWithProgress = 0
 
     mutating func sent(_ buffer: ByteBuffer) {
         guard body != nil else { return }

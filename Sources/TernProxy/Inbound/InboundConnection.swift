@@ -44,7 +44,10 @@ final class InboundConnection: ChannelInboundHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         guard let port = resumingPort, context.channel.isActive else { return }
-        admitPlaintext(port: port, context: context, metered: true)
+        // Admitted and metered when its HTTP stack started: it only needs the application.
+        phase = .connecting
+        guard let address = environment.applicationAddress(port: port) else { return finish(context: context) }
+        splice(to: address, port: port, context: context)
         // Bytes the client sends meanwhile (its first frames) are collected as pending.
         context.read()
     }
@@ -71,16 +74,16 @@ final class InboundConnection: ChannelInboundHandler, RemovableChannelHandler {
         switch detected {
         case .tls(let hello) where hello.alpn.contains(MeshProtocol.transportALPN):
             startMeshTLS(context: context)
-        case .http2 where originalDestination?.port != nil:
-            startHTTP(.http2, port: originalDestination!.port!, context: context)
-        case .http1 where originalDestination?.port != nil && !pending.readableBytesView.starts(with: "CONNECT ".utf8):
-            startHTTP(.http1, port: originalDestination!.port!, context: context)
         default:
             guard let port = originalDestination?.port else {
                 environment.logger.debug("inbound connection without mesh TLS or a redirect; closing")
                 return finish(context: context)
             }
-            admitPlaintext(port: port, context: context)
+            switch detected {
+            case .http2: startHTTP(.http2, port: port, context: context)
+            case .http1 where !pending.readableBytesView.starts(with: "CONNECT ".utf8): startHTTP(.http1, port: port, context: context)
+            default: admitPlaintext(port: port, context: context)
+            }
         }
     }
 
@@ -133,20 +136,18 @@ final class InboundConnection: ChannelInboundHandler, RemovableChannelHandler {
             environment.logger.debug("cannot start mesh TLS", metadata: ["error": "\(error)"])
             return finish(context: context)
         }
-        let hello = pending
-        pending.clear()
-        context.handOver(hello, inputEnded: clientInputEnded)
+        handOverPending(context: context)
     }
 
-    /// Checks an unmeshed client may reach `port` and meters its connection.
-    private func gatePlaintext(port: Int) -> Bool {
-        guard environment.authorize(InboundPeer(identity: nil, port: port)), environment.applicationAddress(port: port) != nil else {
-            return false
-        }
+    /// Checks an unmeshed client may reach `port` and meters its connection; the
+    /// application's address, nil when the client is refused.
+    private func gatePlaintext(port: Int) -> SocketAddress? {
+        guard environment.authorize(InboundPeer(identity: nil, port: port)),
+              let address = environment.applicationAddress(port: port) else { return nil }
         let target = originalDestination.map { "\($0.ipAddress ?? "?"):\(port)" }
         clientMeter = ConnectionMeter(environment.metrics.connection(TrafficLabels(
             direction: .inbound, peer: .src, targetAddress: target, tls: .noIdentity(.noTLSFromRemote))))
-        return true
+        return address
     }
 
     /// Plaintext HTTP from an unmeshed client: the HTTP stack goes behind this handler, the
@@ -154,7 +155,7 @@ final class InboundConnection: ChannelInboundHandler, RemovableChannelHandler {
     private func startHTTP(_ clientProtocol: SessionProtocol, port: Int, context: ChannelHandlerContext) {
         phase = .done
         detectionTimer?.cancel()
-        guard gatePlaintext(port: port) else { return finish(context: context) }
+        guard gatePlaintext(port: port) != nil else { return finish(context: context) }
         let environment = self.environment
         let destination = originalDestination
         let forwarder = InboundHTTPForwarder(
@@ -171,6 +172,11 @@ final class InboundConnection: ChannelInboundHandler, RemovableChannelHandler {
             environment.logger.debug("cannot start inbound HTTP", metadata: ["error": "\(error)"])
             return finish(context: context)
         }
+        handOverPending(context: context)
+    }
+
+    /// Replays what was read so far into the handlers now behind this one and steps aside.
+    private func handOverPending(context: ChannelHandlerContext) {
         let bytes = pending
         pending.clear()
         context.handOver(bytes, inputEnded: clientInputEnded)
@@ -187,16 +193,15 @@ final class InboundConnection: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     /// Plaintext (or non-mesh TLS) redirected to the proxy: to the application's port as is.
-    /// `metered` when the connection already has its meter in the pipeline (a resumed one).
-    private func admitPlaintext(port: Int, context: ChannelHandlerContext, metered: Bool = false) {
+    private func admitPlaintext(port: Int, context: ChannelHandlerContext) {
         phase = .connecting
         detectionTimer?.cancel()
-        if metered {
-            guard environment.authorize(InboundPeer(identity: nil, port: port)) else { return finish(context: context) }
-        } else {
-            guard gatePlaintext(port: port) else { return finish(context: context) }
-        }
-        guard let address = environment.applicationAddress(port: port) else { return finish(context: context) }
+        guard let address = gatePlaintext(port: port) else { return finish(context: context) }
+        splice(to: address, port: port, context: context)
+    }
+
+    /// Dials the application and splices the connection to it, bytes read so far first.
+    private func splice(to address: SocketAddress, port: Int, context: ChannelHandlerContext) {
         environment.dialApplication(address, port: port, on: context.eventLoop) {
             self.phase == .connecting
         } connected: { upstream, upstreamMeter in

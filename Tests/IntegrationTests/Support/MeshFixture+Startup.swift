@@ -25,4 +25,16 @@ extension MeshFixture {
             throw MeshStartupError(dir: mesh.dir, processIdentifiers: started, underlying: error)
         }
     }
+
+    /// Runs `body` and then stops the mesh, whether `body` returned or threw.
+    func stopping<T>(after body: () async throws -> T) async throws -> T {
+        do {
+            let result = try await body()
+            await stop()
+            return result
+        } catch {
+            await stop()
+            throw error
+        }
+    }
 }

@@ -34,20 +34,11 @@ struct GRPCMesh {
                 throw HarnessError("the gRPC application is not listening on IPv4")
             }
             let mesh = try await MeshFixture()
-            do {
-                let serverInbound = freePort()
-                try mesh.write("echo.yaml", HTTPMesh.manifests(appPort: appPort, proxyInbound: serverInbound))
-                for (name, yaml) in extraManifests { try mesh.write(name, yaml) }
-                try await mesh.startController()
-                let serverProxy = try await mesh.startProxy("echo", namespace: "test", inboundPort: serverInbound)
-                let clientProxy = try await mesh.startProxy("client", namespace: "test")
+            try await mesh.stopping {
+                let proxies = try await HTTPMesh.startProxies(mesh, appPort: appPort, extraManifests: extraManifests)
                 try await body(GRPCMesh(mesh: mesh, app: app, appPort: appPort,
-                                        serverProxy: serverProxy, clientProxy: clientProxy))
-            } catch {
-                await mesh.stop()
-                throw error
+                                        serverProxy: proxies.server, clientProxy: proxies.client))
             }
-            await mesh.stop()
         }
     }
 

@@ -64,12 +64,6 @@ struct ChurnMesh {
             let clientProxy = try await mesh.startProxy("client", namespace: "test")
             return ChurnMesh(mesh: mesh, endpoints: endpoints, clientProxy: clientProxy, workloads: workloads)
         }
-        do {
-            try await body(churn)
-        } catch {
-            await churn.mesh.stop()
-            throw error
-        }
-        await churn.mesh.stop()
+        try await churn.mesh.stopping { try await body(churn) }
     }
 }

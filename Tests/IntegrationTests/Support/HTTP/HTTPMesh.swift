@@ -28,21 +28,18 @@ struct HTTPMesh {
                                                                     clientProxyEnvironment: clientProxyEnvironment)
             return HTTPMesh(mesh: mesh, server: server, serverProxy: serverProxy, clientProxy: clientProxy)
         }
-        do {
-            try await body(pair)
-        } catch {
-            await pair.mesh.stop()
-            throw error
-        }
-        await pair.mesh.stop()
+        try await pair.mesh.stopping { try await body(pair) }
     }
 
     /// The controller and both proxies of the topology, in front of an application already
-    /// listening on `appPort`.
-    static func startProxies(_ mesh: MeshFixture, appPort: Int, clientProxyEnvironment: [String: String] = [:])
+    /// listening on `appPort`. `extraManifests` (file name → YAML) are published beside the
+    /// Service before the controller starts.
+    static func startProxies(_ mesh: MeshFixture, appPort: Int, extraManifests: [String: String] = [:],
+                             clientProxyEnvironment: [String: String] = [:])
         async throws -> (server: ProxyProcess, client: ProxyProcess) {
         let serverInbound = freePort()
         try mesh.write("echo.yaml", manifests(appPort: appPort, proxyInbound: serverInbound))
+        for (name, yaml) in extraManifests { try mesh.write(name, yaml) }
         try await mesh.startController()
         let serverProxy = try await mesh.startProxy("echo", namespace: "test", inboundPort: serverInbound)
         let clientProxy = try await mesh.startProxy("client", namespace: "test", extra: clientProxyEnvironment)
